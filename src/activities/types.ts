@@ -1,0 +1,105 @@
+/**
+ * The data that crosses the workflow/activity boundary. Types only: workflows import this file for
+ * its types and never pull in dockerode, fs or net.
+ */
+import type { Expectation, FaultKind, FaultSpec, ProbeSpec, StackSpec, Target } from '../spec';
+
+/** A container as the activities see it. `service` is the compose service it belongs to, if any. */
+export interface ContainerRef {
+  id: string;
+  name: string;
+  service?: string;
+}
+
+/** A running stack: its compose project and the host ports published on 127.0.0.1. */
+export interface StackHandle {
+  project: string;
+  /** `service:containerPort` -> host port on 127.0.0.1, e.g. `{ "nats-1:4222": 49153 }`. */
+  ports: Record<string, number>;
+  services: string[];
+}
+
+export interface StackUpInput {
+  stack: StackSpec;
+  project: string;
+}
+
+/** What the workflow records for one injected fault; enough to restore it from any worker. */
+export interface FaultRecord {
+  /** `<workflowId>/<step path>`: stable across retries and replays, so inject and restore are idempotent. */
+  faultId: string;
+  stepPath: string;
+  kind: FaultKind;
+  spec: FaultSpec;
+  targets: ContainerRef[];
+}
+
+export interface InjectResult {
+  injectedAt: number;
+  /** One line per target, e.g. `nats-1: killed with SIGKILL`. */
+  details: string[];
+}
+
+export type RestoreOutcome = 'restored' | 'already-clean' | 'gone';
+
+export interface RestoreResult {
+  restoredAt: number;
+  outcomes: Array<{ container: string; outcome: RestoreOutcome; detail?: string }>;
+}
+
+/** What a residue scan found left behind by a fault; empty means clean. */
+export interface VerifyResult {
+  residue: string[];
+}
+
+export interface ProbeInput {
+  probe: ProbeSpec;
+  /** Overrides the probe's own expectation (steady state and method probes may do so). */
+  expect?: Expectation;
+  stack?: StackHandle;
+}
+
+/** One probe observation. `ok` means the probe ran and its expectation held. */
+export interface Sample {
+  ok: boolean;
+  at: number;
+  latencyMs: number;
+  value?: unknown;
+  error?: string;
+}
+
+export interface TimeToGreenInput {
+  probe: ProbeSpec;
+  stack?: StackHandle;
+  /** Epoch ms the clock starts from: when the last restore completed. */
+  since: number;
+  withinMs: number;
+  consecutive: number;
+  intervalMs: number;
+}
+
+export interface TimeToGreenResult {
+  green: boolean;
+  /** ms from `since` to the first of the consecutive passes; undefined when never green. */
+  elapsedMs?: number;
+  attempts: number;
+  lastError?: string;
+}
+
+export interface ResolveTargetsInput {
+  project: string;
+  target: Target;
+}
+
+export type RollbackAction = 'container-start' | 'container-unpause' | 'container-restart';
+
+export interface RollbackInput {
+  action: RollbackAction;
+  targets: ContainerRef[];
+}
+
+export interface ArtifactsInput {
+  workflowId: string;
+  project?: string;
+  journal: unknown;
+}

@@ -1,0 +1,42 @@
+/**
+ * One error type for everything Faultline reports on purpose. `code` is stable and becomes the
+ * ApplicationFailure type at the activity boundary; `hint` tells the user what to do next.
+ */
+export interface FaultlineErrorOptions {
+  context?: Record<string, unknown>;
+  hint?: string;
+  cause?: unknown;
+  /** Input problems are not retried: the same input fails the same way. */
+  retryable?: boolean;
+}
+
+export class FaultlineError extends Error {
+  readonly code: string;
+  readonly context: Record<string, unknown>;
+  readonly hint?: string;
+  readonly retryable: boolean;
+
+  constructor(code: string, message: string, opts: FaultlineErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'FaultlineError';
+    this.code = code;
+    this.context = opts.context ?? {};
+    this.hint = opts.hint;
+    this.retryable = opts.retryable ?? true;
+  }
+}
+
+/** Every problem found in a scenario, each with its path, so the user fixes them in one pass. */
+export class ValidationError extends FaultlineError {
+  readonly problems: string[];
+
+  constructor(source: string, problems: string[], hint?: string) {
+    super('InvalidScenario', `${source}: ${problems.length} problem(s)\n  - ${problems.join('\n  - ')}`, {
+      context: { source, problems },
+      hint,
+      retryable: false,
+    });
+    this.name = 'ValidationError';
+    this.problems = problems;
+  }
+}

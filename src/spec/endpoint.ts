@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * Where a probe connects: a compose service's container port (resolved to the port published on
+ * 127.0.0.1 when the stack is up) or a host port on loopback. Faultline never sends traffic to any
+ * other address, so a non-loopback host is rejected here rather than at run time.
+ */
+const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\])$/;
+
+export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
+
+export const Port = z.number().int().min(1).max(65535);
+
+export const EndpointFields = {
+  service: z.string().min(1).optional(),
+  host: z
+    .string()
+    .refine(isLoopback, { message: 'only loopback hosts (127.0.0.0/8, localhost, ::1) may be probed' })
+    .optional(),
+  port: Port,
+};
+
+export interface Endpoint {
+  service?: string;
+  host?: string;
+  port: number;
+}
+
+export function describeEndpoint(e: Endpoint): string {
+  return e.service ? `${e.service}:${e.port}` : `${e.host ?? '127.0.0.1'}:${e.port}`;
+}

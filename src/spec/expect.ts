@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * A tolerance on a probe's value. `jsonpath` picks the value to compare out of the sample (each
+ * probe kind has a default); every comparator given must hold.
+ */
+export const Expectation = z
+  .object({
+    jsonpath: z.string().min(1).optional(),
+    eq: z.unknown().optional(),
+    ne: z.unknown().optional(),
+    lt: z.number().optional(),
+    lte: z.number().optional(),
+    gt: z.number().optional(),
+    gte: z.number().optional(),
+    range: z.tuple([z.number(), z.number()]).optional(),
+    regex: z.string().optional(),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.range && e.range[0] > e.range[1]) {
+      ctx.addIssue({ code: 'custom', path: ['range'], message: 'range must be [low, high] with low <= high' });
+    }
+    if (e.regex !== undefined) {
+      try {
+        new RegExp(e.regex);
+      } catch {
+        ctx.addIssue({ code: 'custom', path: ['regex'], message: `not a valid regular expression: ${e.regex}` });
+      }
+    }
+    const comparators = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'range', 'regex'] as const;
+    if (!e.jsonpath && comparators.every((k) => !(k in e))) {
+      ctx.addIssue({ code: 'custom', message: `give at least one of ${comparators.join(', ')} or a jsonpath` });
+    }
+  });
+export type Expectation = z.infer<typeof Expectation>;

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { Duration } from './duration';
+import { Target, describeTarget } from './target';
+
+/** The fault kinds. The driver map in src/activities/faults is typed against this same object. */
+const SIGNAL = z.string().regex(/^(SIG[A-Z0-9]+|\d+)$/, 'expected a signal name like SIGKILL or SIGTERM');
+
+export const FAULT_SCHEMAS = {
+  'container-kill': z.object({ kind: z.literal('container-kill'), target: Target, signal: SIGNAL.default('SIGKILL') }).strict(),
+  'container-stop': z
+    .object({ kind: z.literal('container-stop'), target: Target, grace: Duration.default('10s') })
+    .strict(),
+  'container-restart': z
+    .object({ kind: z.literal('container-restart'), target: Target, grace: Duration.default('0s') })
+    .strict(),
+  'container-pause': z.object({ kind: z.literal('container-pause'), target: Target }).strict(),
+} as const;
+
+export type FaultKind = keyof typeof FAULT_SCHEMAS;
+export const FAULT_KINDS = Object.keys(FAULT_SCHEMAS) as FaultKind[];
+export const FaultSpec = z.discriminatedUnion('kind', [
+  FAULT_SCHEMAS['container-kill'],
+  FAULT_SCHEMAS['container-stop'],
+  FAULT_SCHEMAS['container-restart'],
+  FAULT_SCHEMAS['container-pause'],
+]);
+export type FaultSpec = z.infer<typeof FaultSpec>;
+export type FaultOf<K extends FaultKind> = Extract<FaultSpec, { kind: K }>;
+
+export function describeFault(f: FaultSpec): string {
+  const on = describeTarget(f.target);
+  switch (f.kind) {
+    case 'container-kill':
+      return `kill ${on} with ${f.signal}`;
+    case 'container-stop':
+      return `stop ${on} (grace ${f.grace})`;
+    case 'container-restart':
+      return `restart ${on} (grace ${f.grace})`;
+    case 'container-pause':
+      return `pause ${on}`;
+  }
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { Duration } from './duration';
+import { EndpointFields, describeEndpoint, isLoopback } from './endpoint';
+import { Expectation } from './expect';
+import { Target, describeTarget } from './target';
+
+/** The probe kinds. The workflow's registry of probe implementations is keyed by this same object. */
+const common = { timeout: Duration.default('2s'), expect: Expectation.optional() };
+
+const loopbackUrl = z.string().refine(
+  (u) => {
+    try {
+      return isLoopback(new URL(u).hostname);
+    } catch {
+      return false;
+    }
+  },
+  { message: 'url must be an http(s) URL on a loopback host (127.0.0.1, localhost, ::1)' },
+);
+
+export const PROBE_SCHEMAS = {
+  http: z
+    .object({
+      kind: z.literal('http'),
+      url: loopbackUrl.optional(),
+      service: EndpointFields.service,
+      port: EndpointFields.port.optional(),
+      path: z.string().startsWith('/').default('/'),
+      method: z.enum(['GET', 'HEAD', 'POST', 'PUT']).default('GET'),
+      headers: z.record(z.string(), z.string()).optional(),
+      body: z.string().optional(),
+      ...common,
+    })
+    .strict()
+    .refine((p) => (p.url !== undefined) !== (p.service !== undefined && p.port !== undefined), {
+      message: 'give either "url" or both "service" and "port"',
+    }),
+  tcp: z.object({ kind: z.literal('tcp'), ...EndpointFields, ...common }).strict(),
+  postgres: z
+    .object({
+      kind: z.literal('postgres'),
+      ...EndpointFields,
+      port: EndpointFields.port.default(5432),
+      user: z.string().default('postgres'),
+      password: z.string().optional(),
+      database: z.string().default('postgres'),
+      sql: z.string().min(1),
+      ...common,
+    })
+    .strict(),
+  nats: z
+    .object({
+      kind: z.literal('nats'),
+      ...EndpointFields,
+      port: EndpointFields.port.default(4222),
+      /** Where the replier or subscriber connects; defaults to the same server. */
+      via: z.object(EndpointFields).strict().optional(),
+      mode: z.enum(['request-reply', 'publish-subscribe']).default('request-reply'),
+      subject: z.string().min(1).optional(),
+      ...common,
+    })
+    .strict(),
+  container: z.object({ kind: z.literal('container'), target: Target, ...common }).strict(),
+} as const;
+
+export type ProbeKind = keyof typeof PROBE_SCHEMAS;
+export const PROBE_KINDS = Object.keys(PROBE_SCHEMAS) as ProbeKind[];
+export const ProbeSpec = z.discriminatedUnion('kind', [
+  PROBE_SCHEMAS.http,
+  PROBE_SCHEMAS.tcp,
+  PROBE_SCHEMAS.postgres,
+  PROBE_SCHEMAS.nats,
+  PROBE_SCHEMAS.container,
+]);
+export type ProbeSpec = z.infer<typeof ProbeSpec>;
+export type ProbeOf<K extends ProbeKind> = Extract<ProbeSpec, { kind: K }>;
+
+/** A probe is given inline or by the id of an entry in the experiment's `probes` library. */
+export const ProbeRef = z.union([z.string().min(1), ProbeSpec]);
+export type ProbeRef = z.infer<typeof ProbeRef>;
+
+export function describeProbe(p: ProbeSpec): string {
+  switch (p.kind) {
+    case 'http':
+      return `http ${p.method} ${p.url ?? `${p.service}:${p.port}${p.path}`}`;
+    case 'tcp':
+      return `tcp ${describeEndpoint(p)}`;
+    case 'postgres':
+      return `postgres ${describeEndpoint(p)} "${p.sql}"`;
+    case 'nats':
+      return `nats ${p.mode} ${describeEndpoint(p)}${p.via ? ` via ${describeEndpoint(p.via)}` : ''}`;
+    case 'container':
+      return `container ${describeTarget(p.target)}`;
+  }
+}
