@@ -1,0 +1,139 @@
+/**
+ * The activities a worker registers. Every driver gets its ports from `deps` (no module-level
+ * clients), and every known error leaves here as an ApplicationFailure whose type is its code, so
+ * the workflow's retry policy can tell bad input (never retried) from a flaky Docker call.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type Docker from 'dockerode';
+import { FaultlineError, ValidationError } from '../errors';
+import type { Journal } from '../report/journal';
+import type { Experiment } from '../spec';
+import { loadComposeFile, selectServices } from '../spec/compose';
+import { runDir, writeJournalFiles } from './artifacts/write';
+import { injectFault, restoreFault, verifyFault } from './faults';
+import type { Clock, ContainerOps } from './ports';
+import { runProbe, timeToGreen } from './probes';
+import { runRollback } from './rollback';
+import { collectLogs, stackDown, stackUp } from './stack';
+import { validateAgainstStack } from './stack/validate';
+import { resolveTargets } from './targets';
+import type {
+  ContainerRef,
+  FaultRecord,
+  InjectResult,
+  RestoreResult,
+  Sample,
+  StackHandle,
+  TimeToGreenResult,
+  VerifyResult,
+  ProbeInput,
+  ResolveTargetsInput,
+  RollbackInput,
+  StackUpInput,
+  TimeToGreenInput,
+} from './types';
+
+export interface ActivityDeps {
+  docker: Docker;
+  ops: ContainerOps;
+  clock: Clock;
+  /** Folder that holds artifacts/<workflowId>/. */
+  artifactsRoot: string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const { docker, ops, clock } = deps;
+  const driverDeps = { ops, clock };
+  return {
+    async validateStack(exp: Experiment): Promise<{ services: string[] }> {
+      return boundary(async () => {
+        if (!exp.stack) return { services: [] };
+        const model = loadComposeFile(exp.stack.compose);
+        const services = Object.keys(selectServices(model, exp.stack.profiles));
+        const problems = validateAgainstStack(exp, model, exp.stack.profiles);
+        if (problems.length > 0) throw new ValidationError(exp.name, problems);
+        return { services };
+      });
+    },
+    async stackUp(input: StackUpInput): Promise<StackHandle> {
+      return boundary(() => withHeartbeat((progress, signal) => stackUp(docker, input, progress, signal)));
+    },
+    async stackDown(input: { project: string }): Promise<{ removed: string[] }> {
+      return boundary(() => withHeartbeat(() => stackDown(docker, input.project)));
+    },
+    async collectLogs(input: { workflowId: string; project: string }): Promise<{ dir: string; files: string[] }> {
+      return boundary(async () => {
+        const dir = runDir(deps.artifactsRoot, input.workflowId);
+        await mkdir(join(dir, 'logs'), { recursive: true });
+        const files = await collectLogs(docker, input.project, join(dir, 'logs'));
+        return { dir, files };
+      });
+    },
+    async writeJournal(input: { workflowId: string; journal: Journal }): Promise<{ dir: string }> {
+      return boundary(() => writeJournalFiles(deps.artifactsRoot, input.workflowId, input.journal));
+    },
+    async resolveTargets(input: ResolveTargetsInput): Promise<ContainerRef[]> {
+      return boundary(() => resolveTargets(ops, input));
+    },
+    async injectFault(rec: FaultRecord): Promise<InjectResult> {
+      return boundary(() => injectFault(driverDeps, rec));
+    },
+    async restoreFault(rec: FaultRecord): Promise<RestoreResult> {
+      return boundary(() => withHeartbeat(() => restoreFault(driverDeps, rec)));
+    },
+    async verifyFault(rec: FaultRecord): Promise<VerifyResult> {
+      return boundary(() => verifyFault(driverDeps, rec));
+    },
+    async runProbe(input: ProbeInput): Promise<Sample> {
+      return boundary(() => runProbe(driverDeps, input));
+    },
+    async timeToGreen(input: TimeToGreenInput): Promise<TimeToGreenResult> {
+      return boundary(() =>
+        withHeartbeat((progress, signal) =>
+          timeToGreen(driverDeps, input, { onProgress: (attempts: number, streak: number) => progress(`attempt ${attempts}, streak ${streak}`), signal }),
+        ),
+      );
+    },
+    async runRollback(input: RollbackInput): Promise<void> {
+      return boundary(() => withHeartbeat(() => runRollback(driverDeps, input)));
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * Heartbeats every second while `fn` runs, so a dead worker is noticed within the heartbeat
+ * timeout, and hands `fn` the activity's cancellation signal.
+ */
+async function withHeartbeat<T>(fn: (progress: (msg: string) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ctx = Context.current();
+  let last = 'started';
+  ctx.heartbeat(last);
+  const timer = setInterval(() => ctx.heartbeat(last), 1000);
+  try {
+    return await fn((msg) => {
+      last = msg;
+    }, ctx.cancellationSignal);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Known errors cross into the workflow as ApplicationFailures typed by their code. */
+async function boundary<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof FaultlineError) {
+      const details = [{ code: err.code, context: err.context, hint: err.hint }];
+      const message = err.hint ? `${err.message} (hint: ${err.hint})` : err.message;
+      throw err.retryable
+        ? ApplicationFailure.retryable(message, err.code, ...details)
+        : ApplicationFailure.nonRetryable(message, err.code, ...details);
+    }
+    throw err;
+  }
+}

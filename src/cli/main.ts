@@ -1,0 +1,108 @@
+/**
+ * The `faultline` command. Each subcommand lives in its own file; this one wires them to commander
+ * and is the single place errors are turned into messages and exit codes.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { FaultlineError, ValidationError } from '../errors';
+import { EXIT_CODES, EXIT_INVALID_INPUT } from '../report/journal';
+import { experimentJsonSchema } from '../spec/jsonschema';
+import { renderPlan } from '../spec/plan';
+import { stopDevServer } from '../temporal/dev-server';
+import { consoleOutput } from './output';
+import { checkScenario } from './preflight';
+import { runCommand } from './run';
+import { abortCommand, statusCommand } from './status';
+import { workerCommand } from './worker';
+
+export async function main(argv: string[]): Promise<number> {
+  const out = consoleOutput();
+  let code = 0;
+  const program = new Command()
+    .name('faultline')
+    .description('Durable chaos experiments on Temporal: every fault is restored, even if the worker dies.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('run')
+    .argument('<file>', 'scenario file (YAML)')
+    .description('run an experiment end to end and exit with its outcome (0 passed, 1 failed, 2 aborted, 3 error, 4 dirty, 64 bad input)')
+    .option('--no-worker', 'do not run a worker in this process (use one started with `faultline worker`)')
+    .option('--workflow-id <id>', 'workflow id to use instead of <name>-<timestamp>')
+    .option('--json', 'print the journal as JSON instead of a summary')
+    .action(async (file: string, o: { worker: boolean; workflowId?: string; json?: boolean }) => {
+      code = await runCommand(file, o, out);
+    });
+  program
+    .command('plan')
+    .argument('<file>', 'scenario file (YAML)')
+    .description('validate a scenario and print its resolved plan; touches nothing')
+    .action((file: string) => {
+      const { exp, services } = checkScenario(file);
+      out.result(renderPlan(exp, { services }));
+    });
+  program
+    .command('worker')
+    .description('run a worker on the "faultline" task queue until SIGINT/SIGTERM')
+    .option('--identity <name>', 'worker identity shown in the Web UI')
+    .action(async (o: { identity?: string }) => {
+      code = await workerCommand(o, out);
+    });
+  program
+    .command('status')
+    .argument('<workflowId>')
+    .option('--json', 'print JSON')
+    .description('show the phase, active faults and last probe results of a run')
+    .action(async (id: string, o: { json?: boolean }) => {
+      code = await statusCommand(id, o, out);
+    });
+  program
+    .command('abort')
+    .argument('<workflowId>')
+    .option('--reason <text>', 'why, recorded in the journal')
+    .description('abort a run; its faults are restored before it ends')
+    .action(async (id: string, o: { reason?: string }) => {
+      code = await abortCommand(id, o, out);
+    });
+  program
+    .command('schema')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .description('print the JSON Schema of scenario files (for editors)')
+    .action((o: { out?: string }) => {
+      const text = JSON.stringify(experimentJsonSchema(), null, 2) + '\n';
+      if (o.out) writeFileSync(o.out, text);
+      else out.result(text);
+    });
+  program
+    .command('server')
+    .argument('<action>', '"stop" stops the dev server Faultline started')
+    .action(async (action: string) => {
+      if (action !== 'stop') throw new FaultlineError('BadUsage', `unknown server action "${action}"`, { hint: 'use `faultline server stop`', retryable: false });
+      out.result((await stopDevServer()) ? 'dev server stopped' : 'no Faultline dev server was running');
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    return reportError(err, out);
+  }
+}
+
+function reportError(err: unknown, out: ReturnType<typeof consoleOutput>): number {
+  const e = err as { code?: string; exitCode?: number };
+  if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : EXIT_INVALID_INPUT;
+  }
+  if (err instanceof ValidationError) {
+    out.info(`error: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}\nnothing was started.`);
+    return EXIT_INVALID_INPUT;
+  }
+  if (err instanceof FaultlineError) {
+    out.info(`error [${err.code}]: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}`);
+    return err.code === 'BadUsage' ? EXIT_INVALID_INPUT : EXIT_CODES.error;
+  }
+  out.info(`error: ${(err as Error)?.stack ?? String(err)}`);
+  return EXIT_CODES.error;
+}

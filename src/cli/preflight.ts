@@ -1,0 +1,51 @@
+/**
+ * Everything `faultline run` and `plan` check before anything is started: the scenario, the
+ * compose file, every target and endpoint against it, and (for run) that Docker answers and the
+ * images exist. A problem here exits non-zero with no container and no workflow created.
+ */
+import type Docker from 'dockerode';
+import { FaultlineError, ValidationError } from '../errors';
+import type { Experiment } from '../spec';
+import { type ComposeModel, loadComposeFile, selectServices } from '../spec/compose';
+import { loadExperimentFile } from '../spec/load';
+import { validateAgainstStack } from '../activities/stack/validate';
+
+export interface Checked {
+  exp: Experiment;
+  model?: ComposeModel;
+  services: string[];
+}
+
+export function checkScenario(file: string): Checked {
+  const exp = loadExperimentFile(file);
+  if (!exp.stack) return { exp, services: [] };
+  const model = loadComposeFile(exp.stack.compose);
+  const services = Object.keys(selectServices(model, exp.stack.profiles));
+  const problems = validateAgainstStack(exp, model, exp.stack.profiles);
+  if (problems.length > 0) throw new ValidationError(file, problems);
+  return { exp, model, services };
+}
+
+export async function checkDocker(docker: Docker, checked: Checked): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (err) {
+    throw new FaultlineError('DockerUnreachable', `the Docker engine does not answer: ${(err as Error).message}`, {
+      hint: 'run `npm run setup` (it starts dockerd on Debian) or start Docker yourself',
+      retryable: false,
+    });
+  }
+  if (!checked.model || !checked.exp.stack) return;
+  const selected = selectServices(checked.model, checked.exp.stack.profiles);
+  const missing: string[] = [];
+  for (const [name, svc] of Object.entries(selected)) {
+    try {
+      await docker.getImage(svc.image).inspect();
+    } catch {
+      missing.push(`services.${name}.image: image "${svc.image}" is not built on this machine`);
+    }
+  }
+  if (missing.length > 0) {
+    throw new ValidationError(checked.exp.stack.compose, missing, 'images are built locally by `npm run setup` (scripts/setup.sh)');
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * `faultline run FILE`: check the scenario, connect to Temporal (or start a dev server), run a
+ * worker in this process, start the `experiment` workflow, show progress, print the journal and
+ * exit with the outcome's code. Ctrl-C sends `abort`, so the run still restores before exiting.
+ */
+import { randomBytes } from 'node:crypto';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { WorkflowFailedError } from '@temporalio/client';
+import Docker from 'dockerode';
+import { writeJournalFiles } from '../activities/artifacts/write';
+import { renderSummary } from '../report/console';
+import { EXIT_CODES, type Journal } from '../report/journal';
+import { planDetails, planSummary } from '../spec/plan';
+import { artifactsRoot, workflowUrl } from '../temporal/config';
+import { SA_SCENARIO, TASK_QUEUE } from '../temporal/search-attributes';
+import { createWorker } from '../worker/create';
+import { installRuntime } from '../worker/runtime';
+import { abortSignal } from '../workflows/messages';
+import { checkDocker, checkScenario } from './preflight';
+import type { Output } from './output';
+import { watchProgress } from './progress';
+import { openSession } from './session';
+
+export interface RunOptions {
+  worker: boolean;
+  workflowId?: string;
+  json?: boolean;
+}
+
+export async function runCommand(file: string, opts: RunOptions, out: Output): Promise<number> {
+  const checked = checkScenario(file);
+  const docker = new Docker();
+  if (opts.worker) await checkDocker(docker, checked);
+  const { exp } = checked;
+  installRuntime();
+  const session = await openSession(out, { startServer: true });
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  try {
+    if (opts.worker) {
+      out.info('bundling workflows and starting a worker on task queue "faultline"');
+      const connection = await NativeConnection.connect({ address: session.settings.address });
+      worker = await createWorker({ connection, namespace: session.settings.namespace, artifactsRoot: artifactsRoot(), docker });
+      workerRun = worker.run().finally(() => connection.close());
+    }
+    const workflowId = opts.workflowId ?? `${exp.name}-${stamp()}`;
+    const handle = await session.client.workflow.start('experiment', {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      args: [exp],
+      typedSearchAttributes: [{ key: SA_SCENARIO, value: exp.name }],
+      staticSummary: planSummary(exp),
+      staticDetails: planDetails(exp),
+    });
+    const url = workflowUrl(session.settings, workflowId, handle.firstExecutionRunId);
+    out.info(`started ${workflowId}${url ? `\nWeb UI: ${url}` : ''}`);
+
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        out.info('Ctrl-C: aborting the run; faults are being restored (press Ctrl-C again to leave it to another worker)');
+        void handle.signal(abortSignal, 'interrupted from the CLI').catch(() => undefined);
+      } else {
+        out.info('leaving the run to another worker; it stays durable in Temporal');
+        process.exit(EXIT_CODES.aborted);
+      }
+    };
+    process.on('SIGINT', onSigint);
+    const stopProgress = watchProgress(handle, out);
+    let journal: Journal;
+    try {
+      journal = (await handle.result()) as Journal;
+    } catch (err) {
+      journal = errorJournal(exp.name, exp.hypothesis, workflowId, handle.firstExecutionRunId, err);
+      await writeJournalFiles(artifactsRoot(), workflowId, journal).then((r) => (journal.artifactsDir = r.dir));
+    } finally {
+      stopProgress();
+      process.off('SIGINT', onSigint);
+    }
+    out.result(opts.json ? JSON.stringify(journal, null, 2) : renderSummary(journal));
+    if (url && !opts.json) out.result(`  Web UI        ${url}`);
+    return EXIT_CODES[journal.outcome];
+  } finally {
+    worker?.shutdown();
+    await workerRun?.catch(() => undefined);
+    await session.close();
+  }
+}
+
+function stamp(): string {
+  const d = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${d}-${randomBytes(2).toString('hex')}`;
+}
+
+function errorJournal(experiment: string, hypothesis: string, workflowId: string, runId: string, err: unknown): Journal {
+  const cause = err instanceof WorkflowFailedError && err.cause ? err.cause.message : (err as Error).message;
+  const now = Date.now();
+  return {
+    workflowId, runId, experiment, hypothesis, startedAt: now, finishedAt: now, outcome: 'error',
+    reasons: [`the workflow failed: ${cause}`], phases: [], steadyState: [], methodProbes: [], faults: [],
+    continuous: [], rollbacks: [], checks: [], residue: [],
+  };
+}

@@ -1,0 +1,43 @@
+/** `faultline status ID` and `faultline abort ID`: talk to a running experiment. */
+import type { Output } from './output';
+import { openSession } from './session';
+import { abortSignal, statusQuery } from '../workflows/messages';
+import { workflowUrl } from '../temporal/config';
+
+export async function statusCommand(workflowId: string, opts: { json?: boolean }, out: Output): Promise<number> {
+  const session = await openSession(out, { startServer: false });
+  try {
+    const handle = session.client.workflow.getHandle(workflowId);
+    const desc = await handle.describe();
+    let s;
+    try {
+      s = await handle.query(statusQuery);
+    } catch {
+      s = undefined; // closed runs without a worker cannot answer queries
+    }
+    if (opts.json) {
+      out.result(JSON.stringify({ workflowId, status: desc.status.name, ...(s ?? {}) }, null, 2));
+      return 0;
+    }
+    out.result(`${workflowId}: ${desc.status.name}${s ? `, phase ${s.phase}` : ''}${s?.outcome ? `, outcome ${s.outcome}` : ''}`);
+    for (const f of s?.activeFaults ?? []) out.result(`  active fault  ${f.description} -> ${f.targets.join(', ')}`);
+    for (const p of s?.lastProbes ?? []) out.result(`  probe         ${p.label}: ${p.sample.ok ? 'green' : `red (${p.sample.error ?? ''})`}`);
+    if (s?.abortRequested) out.result(`  abort requested: ${s.abortRequested}`);
+    const url = workflowUrl(session.settings, workflowId);
+    if (url) out.result(`  Web UI        ${url}`);
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+export async function abortCommand(workflowId: string, opts: { reason?: string }, out: Output): Promise<number> {
+  const session = await openSession(out, { startServer: false });
+  try {
+    await session.client.workflow.getHandle(workflowId).signal(abortSignal, opts.reason ?? 'aborted from the CLI');
+    out.result(`abort sent to ${workflowId}; its faults are restored before it ends`);
+    return 0;
+  } finally {
+    await session.close();
+  }
+}

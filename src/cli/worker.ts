@@ -1,0 +1,26 @@
+/** `faultline worker`: a standalone worker on the `faultline` task queue until SIGINT or SIGTERM. */
+import { hostname } from 'node:os';
+import { NativeConnection } from '@temporalio/worker';
+import { artifactsRoot } from '../temporal/config';
+import { TASK_QUEUE } from '../temporal/search-attributes';
+import { createWorker } from '../worker/create';
+import { installRuntime } from '../worker/runtime';
+import type { Output } from './output';
+import { openSession } from './session';
+
+export async function workerCommand(opts: { identity?: string }, out: Output): Promise<number> {
+  installRuntime('WARN', ['SIGINT', 'SIGTERM']);
+  const session = await openSession(out, { startServer: true });
+  const connection = await NativeConnection.connect({ address: session.settings.address });
+  const identity = opts.identity ?? `faultline-worker-${process.pid}@${hostname()}`;
+  const worker = await createWorker({ connection, namespace: session.settings.namespace, artifactsRoot: artifactsRoot(), identity });
+  out.info(`worker ${identity} polling task queue "${TASK_QUEUE}" on ${session.settings.address} (namespace ${session.settings.namespace})`);
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await session.close();
+  }
+  out.info('worker stopped');
+  return 0;
+}

@@ -1,0 +1,111 @@
+/**
+ * The journal: everything a run decided and observed, returned by the workflow and written to
+ * artifacts/<workflowId>/journal.json. Pure types plus the outcome rules, so workflows can use it.
+ */
+import type { RestoreOutcome, Sample } from '../activities/types';
+
+export const OUTCOMES = ['passed', 'failed', 'aborted', 'error', 'dirty'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** CLI exit codes, one per outcome; 64 (EX_USAGE) is bad input, where nothing was started. */
+export const EXIT_CODES: Record<Outcome, number> = { passed: 0, failed: 1, aborted: 2, error: 3, dirty: 4 };
+export const EXIT_INVALID_INPUT = 64;
+
+export type Phase =
+  | 'validating'
+  | 'stack-up'
+  | 'steady-state'
+  | 'method'
+  | 'fault-injected'
+  | 'restoring'
+  | 'rollbacks'
+  | 'recovery'
+  | 'checks'
+  | 'residue-scan'
+  | 'artifacts'
+  | 'stack-down'
+  | 'done';
+
+export interface FaultEntry {
+  faultId: string;
+  stepPath: string;
+  kind: string;
+  description: string;
+  targets: string[];
+  /** Candidates the selection chose from; recorded so a random pick can be audited. */
+  candidates: string[];
+  injectedAt?: number;
+  injectDetails?: string[];
+  restoredAt?: number;
+  restore?: 'pending' | 'failed' | RestoreOutcome;
+  restoreDetails?: string[];
+  error?: string;
+}
+
+export interface ProbeRecord {
+  label: string;
+  sample: Sample;
+}
+
+export interface SeriesRecord {
+  id: string;
+  probe: string;
+  everyMs: number;
+  samples: Sample[];
+}
+
+export interface CheckRecord {
+  kind: string;
+  id: string;
+  passed: boolean;
+  detail: string;
+  elapsedMs?: number;
+}
+
+export interface Journal {
+  workflowId: string;
+  runId: string;
+  experiment: string;
+  hypothesis: string;
+  project?: string;
+  startedAt: number;
+  finishedAt?: number;
+  outcome: Outcome;
+  reasons: string[];
+  phases: Array<{ phase: Phase; at: number }>;
+  steadyState: ProbeRecord[];
+  methodProbes: ProbeRecord[];
+  faults: FaultEntry[];
+  continuous: SeriesRecord[];
+  rollbacks: Array<{ action: string; targets: string[]; ok: boolean; error?: string }>;
+  checks: CheckRecord[];
+  residue: string[];
+  artifactsDir?: string;
+}
+
+export interface Verdicts {
+  dirty: boolean;
+  error: boolean;
+  aborted: boolean;
+  failed: boolean;
+}
+
+/** Residue outranks everything: a run that left a fault behind must never read as anything else. */
+export function decideOutcome(v: Verdicts): Outcome {
+  if (v.dirty) return 'dirty';
+  if (v.error) return 'error';
+  if (v.aborted) return 'aborted';
+  if (v.failed) return 'failed';
+  return 'passed';
+}
+
+/** What the `status` query returns while a run is live. */
+export interface ExperimentStatus {
+  experiment: string;
+  phase: Phase;
+  activeFaults: Array<{ faultId: string; description: string; targets: string[] }>;
+  lastProbes: ProbeRecord[];
+  faults: FaultEntry[];
+  abortRequested?: string;
+  outcome?: Outcome;
+}

@@ -1,0 +1,42 @@
+/**
+ * Client connection plus the one-time setup a server needs before experiments run on it: the
+ * search attributes the workflow upserts. Against a server without them every upsert would fail
+ * the workflow task, so Faultline registers them itself (idempotent).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { FaultlineError } from '../errors';
+import type { TemporalSettings } from './config';
+import { SEARCH_ATTRIBUTES } from './search-attributes';
+
+/** IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD in temporal.api.enums.v1. */
+const KEYWORD = 2;
+
+export async function connectClient(s: TemporalSettings): Promise<{ client: Client; connection: Connection }> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: s.address, connectTimeout: '10s' });
+  } catch (err) {
+    throw new FaultlineError('TemporalUnreachable', `cannot reach Temporal at ${s.address}: ${(err as Error).message}`, {
+      hint: s.external ? 'check TEMPORAL_ADDRESS, or unset it to let Faultline start a local dev server' : undefined,
+      retryable: false,
+      cause: err,
+    });
+  }
+  return { connection, client: new Client({ connection, namespace: s.namespace }) };
+}
+
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const have = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = SEARCH_ATTRIBUTES.filter((k) => !(k.name in (have.customAttributes ?? {})));
+  if (missing.length === 0) return;
+  try {
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, KEYWORD])),
+    });
+  } catch (err) {
+    // Another process may have added them between our list and add; only a real gap is an error.
+    const again = await connection.operatorService.listSearchAttributes({ namespace });
+    if (missing.some((k) => !(k.name in (again.customAttributes ?? {})))) throw err;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Builds a Faultline worker. Recovery after a SIGKILL waits on timeouts, so they are kept short:
+ * sticky-queue hand-off after 2 s and a 10 s grace for in-flight activities on a clean shutdown.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import Docker from 'dockerode';
+import { type ActivityDeps, createActivities } from '../activities';
+import { DockerContainerOps } from '../activities/docker/container-ops';
+import { systemClock } from '../activities/clock';
+import { TASK_QUEUE } from '../temporal/search-attributes';
+
+export interface FaultlineWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue?: string;
+  artifactsRoot: string;
+  docker?: Docker;
+  /** A pre-built workflow bundle (tests bundle once per file); otherwise the workflows are bundled now. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  identity?: string;
+}
+
+export function workflowsPath(): string {
+  return require.resolve('../workflows');
+}
+
+export async function createWorker(opts: FaultlineWorkerOptions): Promise<Worker> {
+  const docker = opts.docker ?? new Docker();
+  const deps: ActivityDeps = { docker, ops: new DockerContainerOps(docker), clock: systemClock, artifactsRoot: opts.artifactsRoot };
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    activities: createActivities(deps),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
+    identity: opts.identity,
+    stickyQueueScheduleToStartTimeout: '2s',
+    shutdownGraceTime: '10s',
+    shutdownForceTime: '30s',
+  });
+}

@@ -1,0 +1,166 @@
+/**
+ * The `experiment` workflow: the saga at the heart of Faultline. Whatever happens in the method
+ * (an abort, a cancel, a failed activity, a worker killed mid-call) the restore phase runs in a
+ * non-cancellable scope, then recovery, checks, a residue scan, artifacts and teardown.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { StackHandle } from '../activities/types';
+import { type ExperimentStatus, type Journal, type Phase, type ProbeRecord, decideOutcome } from '../report/journal';
+import { type Experiment, parseExperiment } from '../spec';
+import { SA_OUTCOME, SA_PHASE, SA_SCENARIO } from '../temporal/search-attributes';
+import { long, quick } from './activities';
+import { ContinuousProbes } from './continuous';
+import { runSteps } from './method';
+import { runChecks } from './recovery';
+import { Saga, errorText } from './saga';
+import { runSteadyState } from './steady-state';
+import { finishRun } from './finish';
+import { abortSignal, statusQuery } from './messages';
+
+
+export async function experiment(input: unknown): Promise<Journal> {
+  const exp = parseInput(input);
+  const info = workflowInfo();
+  const project = exp.stack?.project ?? projectName(info.workflowId);
+  const journal = newJournal(exp, project);
+  const saga = new Saga();
+  const verdicts = { dirty: false, error: false, aborted: false, failed: false };
+  let phase: Phase = 'validating';
+  let abortReason: string | undefined;
+  let stack: StackHandle | undefined;
+
+  const setPhase = (p: Phase) => {
+    if (p === phase) return;
+    phase = p;
+    journal.phases.push({ phase: p, at: Date.now() });
+    upsertSearchAttributes([{ key: SA_PHASE, value: p }]);
+  };
+  const main = new CancellationScope();
+  setHandler(abortSignal, (reason) => {
+    abortReason = reason || 'abort requested';
+    main.cancel();
+  });
+  setHandler(statusQuery, () => status(exp, phase, journal, saga, [...last.values()], abortReason));
+  upsertSearchAttributes([
+    { key: SA_SCENARIO, value: exp.name },
+    { key: SA_PHASE, value: phase },
+  ]);
+  journal.phases.push({ phase, at: Date.now() });
+
+  const last = new Map<string, ProbeRecord>();
+  const probes = new ContinuousProbes(exp, (r) => last.set(r.label, r));
+  try {
+    await main.run(async () => {
+      if (exp.stack) {
+        await quick.validateStack.executeWithOptions({ summary: `validate targets against ${exp.stack.compose}`.slice(0, 200) }, [exp]);
+        setPhase('stack-up');
+        stack = await long.stackUp.executeWithOptions({ summary: `stack up (${exp.stack.profiles.join(', ') || 'all services'})` }, [
+          { stack: exp.stack, project },
+        ]);
+      }
+      setPhase('steady-state');
+      const deviation = await runSteadyState(exp, stack, journal);
+      if (deviation) {
+        verdicts.failed = true;
+        journal.reasons.push(deviation);
+        return;
+      }
+      setPhase('method');
+      probes.start(stack);
+      const deviations: string[] = [];
+      await runSteps({ exp, journal, saga, stack, project, deviations, onPhase: setPhase }, exp.method, 'method');
+      if (deviations.length > 0) {
+        verdicts.failed = true;
+        journal.reasons.push(...deviations);
+      }
+    });
+  } catch (err) {
+    if (isCancellation(err)) {
+      verdicts.aborted = true;
+      journal.reasons.push(`aborted: ${abortReason ?? 'workflow cancelled'}`);
+    } else {
+      verdicts.error = true;
+      journal.reasons.push(`error: ${errorText(err)}`);
+    }
+  }
+
+  await CancellationScope.nonCancellable(async () => {
+    setPhase('restoring');
+    await saga.restoreAll();
+    if (saga.failures.length > 0) {
+      verdicts.dirty = true;
+      journal.reasons.push(...saga.failures);
+    }
+    await finishRun({ exp, journal, stack, project, saga, verdicts, probes, setPhase, runChecks });
+    journal.outcome = decideOutcome(verdicts);
+    journal.finishedAt = Date.now();
+    try {
+      const r = await quick.writeJournal.executeWithOptions({ summary: `journal: ${journal.outcome}` }, [{ workflowId: info.workflowId, journal }]);
+      journal.artifactsDir = r.dir;
+    } catch (err) {
+      journal.reasons.push(`journal could not be written: ${errorText(err)}`);
+    }
+    upsertSearchAttributes([{ key: SA_OUTCOME, value: journal.outcome }]);
+    setPhase('done');
+  });
+  return journal;
+}
+
+function parseInput(input: unknown): Experiment {
+  try {
+    return parseExperiment(input, 'workflow input');
+  } catch (err) {
+    const problems = (err as { problems?: string[] }).problems ?? [errorText(err)];
+    throw ApplicationFailure.nonRetryable(`invalid experiment:\n  - ${problems.join('\n  - ')}`, 'InvalidScenario', { problems });
+  }
+}
+
+/** Compose project names must be lower-case and short; derive one from the workflow id. */
+export function projectName(workflowId: string): string {
+  const slug = workflowId.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  return `fl-${slug}`.slice(0, 60).replace(/-+$/, '');
+}
+
+function newJournal(exp: Experiment, project: string): Journal {
+  const info = workflowInfo();
+  return {
+    workflowId: info.workflowId,
+    runId: info.runId,
+    experiment: exp.name,
+    hypothesis: exp.hypothesis,
+    project: exp.stack ? project : undefined,
+    startedAt: Date.now(),
+    outcome: 'passed',
+    reasons: [],
+    phases: [],
+    steadyState: [],
+    methodProbes: [],
+    faults: [],
+    continuous: [],
+    rollbacks: [],
+    checks: [],
+    residue: [],
+  };
+}
+
+function status(exp: Experiment, phase: Phase, journal: Journal, saga: Saga, lastProbes: ProbeRecord[], abortReason?: string): ExperimentStatus {
+  const active = new Set(saga.pending().map((c) => c.record.faultId));
+  return {
+    experiment: exp.name,
+    phase,
+    activeFaults: journal.faults
+      .filter((f) => active.has(f.faultId) && f.injectedAt !== undefined)
+      .map((f) => ({ faultId: f.faultId, description: f.description, targets: f.targets })),
+    lastProbes,
+    faults: journal.faults,
+    abortRequested: abortReason,
+    outcome: phase === 'done' ? journal.outcome : undefined,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Runs the method: faults, waits and probes in serial and parallel blocks. Target picks use the
+ * workflow's seeded random, so they are recorded in history and replay identically.
+ */
+import { CancellationScope, sleep, workflowInfo } from '@temporalio/workflow';
+import type { FaultRecord, StackHandle } from '../activities/types';
+import type { Journal } from '../report/journal';
+import {
+  type Experiment,
+  type FaultStep,
+  type Step,
+  describeFault,
+  describeProbe,
+  isFault,
+  isParallel,
+  isProbe,
+  isSerial,
+  isWait,
+  resolveProbe,
+  toMs,
+} from '../spec';
+import { selectTargets } from '../spec/select';
+import { probing, quick } from './activities';
+import type { Saga } from './saga';
+
+export interface MethodContext {
+  exp: Experiment;
+  journal: Journal;
+  saga: Saga;
+  stack?: StackHandle;
+  project: string;
+  onPhase: (phase: 'method' | 'fault-injected') => void;
+  deviations: string[];
+}
+
+export async function runSteps(ctx: MethodContext, steps: Step[], prefix: string): Promise<void> {
+  for (let i = 0; i < steps.length; i++) await runStep(ctx, steps[i], `${prefix}[${i}]`);
+}
+
+async function runStep(ctx: MethodContext, step: Step, path: string): Promise<void> {
+  if (isSerial(step)) return runSteps(ctx, step.serial, `${path}.serial`);
+  if (isParallel(step)) {
+    // A failing branch cancels its siblings; their registered restores still run in the restore phase.
+    await CancellationScope.cancellable(async () => {
+      const scope = CancellationScope.current();
+      await Promise.all(
+        step.parallel.map((s, i) =>
+          runStep(ctx, s, `${path}.parallel[${i}]`).catch((err) => {
+            scope.cancel();
+            throw err;
+          }),
+        ),
+      );
+    });
+    return;
+  }
+  if (isWait(step)) return sleep(toMs(step.wait));
+  if (isProbe(step)) {
+    const probe = resolveProbe(ctx.exp, step.probe);
+    const label = typeof step.probe === 'string' ? step.probe : describeProbe(probe);
+    const sample = await probing.runProbe.executeWithOptions({ summary: `probe ${label}`.slice(0, 200) }, [
+      { probe, expect: step.expect, stack: ctx.stack },
+    ]);
+    ctx.journal.methodProbes.push({ label: `${path} ${label}`, sample });
+    if (!sample.ok) ctx.deviations.push(`${path}: probe ${label} failed: ${sample.error ?? 'expectation not met'}`);
+    return;
+  }
+  if (isFault(step)) return runFault(ctx, step, path);
+}
+
+async function runFault(ctx: MethodContext, step: FaultStep, path: string): Promise<void> {
+  const fault = step.fault;
+  const description = describeFault(fault);
+  const candidates = await quick.resolveTargets.executeWithOptions(
+    { summary: `resolve targets: ${description}`.slice(0, 200) },
+    [{ project: ctx.project, target: fault.target }],
+  );
+  const targets = selectTargets(candidates, fault.target.mode, Math.random);
+  const record: FaultRecord = {
+    faultId: `${workflowInfo().workflowId}/${path}`,
+    stepPath: path,
+    kind: fault.kind,
+    spec: fault,
+    targets,
+  };
+  const entry = {
+    faultId: record.faultId,
+    stepPath: path,
+    kind: fault.kind,
+    description,
+    targets: targets.map((t) => t.name),
+    candidates: candidates.map((t) => t.name),
+    restore: 'pending' as const,
+  };
+  ctx.journal.faults.push(entry);
+  const compensation = { record, entry };
+  ctx.saga.register(compensation); // before the inject is scheduled: saga rule 1
+  const names = entry.targets.join(', ');
+  const injected = await ctx.saga.track(
+    quick.injectFault.executeWithOptions({ summary: `inject ${description} -> ${names}`.slice(0, 200) }, [record]),
+  );
+  Object.assign(entry, { injectedAt: injected.injectedAt, injectDetails: injected.details });
+  ctx.onPhase('fault-injected');
+  if (step.duration !== undefined) {
+    await sleep(toMs(step.duration));
+    await ctx.saga.restoreNow(compensation);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The compensation stack. A fault's restore is registered BEFORE its inject is scheduled, so a
+ * half-applied inject (or one whose worker died mid-call) is still undone. Restores run in reverse
+ * order and must be idempotent, which the fault drivers guarantee by keying on the fault id.
+ */
+import { CancellationScope } from '@temporalio/workflow';
+import type { FaultRecord, RestoreResult } from '../activities/types';
+import type { FaultEntry } from '../report/journal';
+import { restoring } from './activities';
+
+export interface Compensation {
+  record: FaultRecord;
+  entry: FaultEntry;
+}
+
+export class Saga {
+  private readonly stack: Compensation[] = [];
+  private readonly all: Compensation[] = [];
+  private readonly inflight = new Set<Promise<unknown>>();
+  /** Epoch ms of the last successful restore; time-to-green counts from here. */
+  lastRestoreAt = 0;
+  failures: string[] = [];
+
+  register(c: Compensation): void {
+    this.stack.push(c);
+    this.all.push(c);
+  }
+
+  /** Every fault ever registered, restored or not: the residue scan checks them all. */
+  records(): FaultRecord[] {
+    return this.all.map((c) => c.record);
+  }
+
+  /** Injects are tracked so the restore phase waits for any still in flight before undoing them. */
+  track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  pending(): Compensation[] {
+    return [...this.stack];
+  }
+
+  /** Restores one fault now (a fault with a duration) and drops it from the stack on success. */
+  async restoreNow(c: Compensation): Promise<void> {
+    await CancellationScope.nonCancellable(() => this.restore(c));
+  }
+
+  /** Undoes everything still registered, newest first. Never throws; failures are recorded. */
+  async restoreAll(): Promise<void> {
+    await CancellationScope.nonCancellable(async () => {
+      await Promise.allSettled([...this.inflight]);
+      for (const c of [...this.stack].reverse()) await this.restore(c);
+    });
+  }
+
+  private async restore(c: Compensation): Promise<void> {
+    if (!this.stack.includes(c)) return;
+    try {
+      const r: RestoreResult = await restoring.restoreFault.executeWithOptions(
+        { summary: `restore ${c.entry.description}`.slice(0, 200) },
+        [c.record],
+      );
+      c.entry.restore = r.outcomes.some((o) => o.outcome === 'restored')
+        ? 'restored'
+        : r.outcomes.every((o) => o.outcome === 'gone')
+          ? 'gone'
+          : 'already-clean';
+      c.entry.restoredAt = r.restoredAt;
+      c.entry.restoreDetails = r.outcomes.map((o) => `${o.container}: ${o.outcome}${o.detail ? ` (${o.detail})` : ''}`);
+      this.lastRestoreAt = Math.max(this.lastRestoreAt, r.restoredAt);
+      this.stack.splice(this.stack.indexOf(c), 1);
+    } catch (err) {
+      c.entry.restore = 'failed';
+      c.entry.error = errorText(err);
+      this.failures.push(`restore of ${c.record.faultId} failed: ${c.entry.error}`);
+    }
+  }
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as { cause?: unknown }).cause;
+    return cause instanceof Error && cause.message && cause.message !== err.message ? `${err.message}: ${cause.message}` : err.message;
+  }
+  return String(err);
+}
