@@ -1,0 +1,39 @@
+/**
+ * A real worker in its own process (`node bin/faultline.js worker`), so a test can SIGKILL it
+ * exactly as an operator's OOM killer would.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+export async function spawnWorker(address: string, artifactsDir: string, identity: string): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'faultline.js'), 'worker', '--identity', identity], {
+    env: { ...process.env, TEMPORAL_ADDRESS: address, FAULTLINE_ARTIFACTS_DIR: artifactsDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout?.on('data', (d) => (text += d));
+  child.stderr?.on('data', (d) => (text += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 60_000;
+  while (!text.includes('polling task queue')) {
+    if (child.exitCode !== null) throw new Error(`worker exited early:\n${text}`);
+    if (Date.now() > deadline) throw new Error(`worker did not start within 60 s:\n${text}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    output: () => text,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
