@@ -96,7 +96,7 @@ export function createActivities(deps: ActivityDeps) {
         ),
       );
     },
-    async runRollback(input: RollbackInput): Promise<void> {
+    async runRollback(input: RollbackInput): Promise<RestoreResult> {
       return boundary(() => withHeartbeat(() => runRollback(driverDeps, input)));
     },
   };

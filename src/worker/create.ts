@@ -5,8 +5,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import Docker from 'dockerode';
 import { type ActivityDeps, createActivities } from '../activities';
-import { DockerContainerOps } from '../activities/docker/container-ops';
-import { systemClock } from '../activities/clock';
+import { createContainerOps } from '../activities/docker/container-ops';
+import { systemClock } from '../activities/ports';
 import { TASK_QUEUE } from '../temporal/search-attributes';
 
 export interface FaultlineWorkerOptions {
@@ -26,7 +26,7 @@ export function workflowsPath(): string {
 
 export async function createWorker(opts: FaultlineWorkerOptions): Promise<Worker> {
   const docker = opts.docker ?? new Docker();
-  const deps: ActivityDeps = { docker, ops: new DockerContainerOps(docker), clock: systemClock, artifactsRoot: opts.artifactsRoot };
+  const deps: ActivityDeps = { docker, ops: createContainerOps(docker), clock: systemClock, artifactsRoot: opts.artifactsRoot };
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,

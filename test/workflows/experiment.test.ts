@@ -16,7 +16,7 @@ let t: TestTemporal;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  installRuntime('WARN');
+  installRuntime('ERROR');
   t = await startTestTemporal();
   bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
 });

@@ -103,6 +103,7 @@ export class FakeWorld {
       },
       async runRollback(input) {
         w.calls.push(`rollback:${input.action}`);
+        return { restoredAt: Date.now(), outcomes: [] };
       },
     };
   }

@@ -1,0 +1,136 @@
+/**
+ * The CLI end to end as a user runs it: `faultline run` on the shipped scenario against a real
+ * Temporal dev server and real Docker, bad input that must start nothing, `faultline plan`, and the
+ * same workflow started with `temporal workflow start --input-file`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import type { Journal } from '../../src/report/journal';
+import { loadExperimentFile } from '../../src/spec/load';
+import { temporalCliPath } from '../../src/temporal/config';
+import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
+import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
+
+const ROOT = join(__dirname, '..', '..');
+const SCENARIO = join(ROOT, 'scenarios', 'nats-kill-recovery.yaml');
+const docker = new Docker();
+let t: TestTemporal;
+let dir: string;
+
+beforeAll(async () => {
+  t = await startTestTemporal();
+  dir = mkdtempSync(join(tmpdir(), 'fl-e2e-'));
+});
+afterAll(async () => {
+  await t?.teardown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const faultline = (args: string[]) =>
+  run(process.execPath, [join(ROOT, 'bin', 'faultline.js'), ...args], {
+    TEMPORAL_ADDRESS: t.address,
+    FAULTLINE_UI_URL: t.server.uiUrl ?? '',
+    FAULTLINE_ARTIFACTS_DIR: join(dir, 'artifacts'),
+  });
+
+async function faultlineContainers(): Promise<number> {
+  return (await docker.listContainers({ all: true, filters: { label: ['faultline.project'] } })).length;
+}
+
+async function workflowCount(): Promise<number> {
+  let n = 0;
+  for await (const _ of t.client.workflow.list()) n++;
+  return n;
+}
+
+test('faultline run on the NATS kill scenario passes and writes its journal', async () => {
+  const r = await faultline(['run', SCENARIO, '--workflow-id', 'e2e-nats-kill']);
+  expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+  expect(r.stderr).toContain('Web UI: http://127.0.0.1:');
+  expect(r.stdout).toContain('PASSED');
+  const journal = JSON.parse(readFileSync(join(dir, 'artifacts', 'e2e-nats-kill', 'journal.json'), 'utf8')) as Journal;
+  expect(journal.outcome).toBe('passed');
+  expect(journal.faults[0]).toMatchObject({ kind: 'container-kill', restore: 'restored' });
+  expect(journal.checks.every((c) => c.passed)).toBe(true);
+  // The killed server was really down: its continuous probe saw failures during the fault.
+  const series = journal.continuous.find((s) => s.id === 'nats-1-roundtrip');
+  expect(series?.samples.some((s) => !s.ok)).toBe(true);
+  expect(series?.samples.at(-1)?.ok).toBe(true);
+  expect(journal.residue).toEqual([]);
+});
+
+test.each([
+  ['an unknown fault kind', { kind: 'disk-fill', target: { service: 'nats-1' } }, 'unknown kind "disk-fill"'],
+  ['a target that does not exist', { kind: 'container-kill', target: { service: 'pg' } }, 'unknown service "pg"'],
+])('bad input (%s) exits 64 and starts nothing', async (_what, fault, message) => {
+  const exp = loadExperimentFile(SCENARIO) as unknown as Record<string, unknown>;
+  const file = join(dir, `bad-${randomName()}.json`);
+  writeFileSync(file, JSON.stringify({ ...exp, method: [{ fault }] }));
+  const [containers, workflows] = [await faultlineContainers(), await workflowCount()];
+  const r = await faultline(['run', file]);
+  expect(r.code).toBe(64);
+  expect(r.stderr).toContain(message);
+  expect(r.stderr).toContain('nothing was started');
+  expect(await faultlineContainers()).toBe(containers);
+  expect(await workflowCount()).toBe(workflows);
+});
+
+test('a malformed scenario file exits 64 with the YAML problem', async () => {
+  const file = join(dir, 'broken.yaml');
+  writeFileSync(file, 'name: x\nhypothesis: [unclosed\n');
+  const r = await faultline(['run', file]);
+  expect(r.code).toBe(64);
+  expect(r.stderr).toContain('YAML');
+});
+
+test('faultline plan prints the resolved plan and touches nothing', async () => {
+  const before = await faultlineContainers();
+  const r = await faultline(['plan', SCENARIO]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('nats-kill-recovery');
+  expect(r.stdout).toContain('SIGKILL');
+  expect(await faultlineContainers()).toBe(before);
+});
+
+test('temporal workflow start --input-file runs the same experiment on a standalone worker', async () => {
+  let worker: WorkerProcess | undefined;
+  try {
+    worker = await spawnWorker(t.address, join(dir, 'artifacts'), 'e2e-worker');
+    const file = join(dir, 'spec.json');
+    writeFileSync(file, JSON.stringify(loadExperimentFile(SCENARIO)));
+    const r = await run(temporalCliPath(), [
+      'workflow', 'start', '--address', t.address, '--type', 'experiment', '--task-queue', 'faultline',
+      '--workflow-id', 'e2e-cli-start', '--input-file', file,
+    ]);
+    expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+    const journal = (await t.client.workflow.getHandle('e2e-cli-start').result()) as Journal;
+    expect(journal.outcome).toBe('passed');
+    expect(journal.faults[0].restore).toBe('restored');
+  } finally {
+    await worker?.kill('SIGTERM');
+  }
+});
+
+function randomName(): string {
+  return Math.random().toString(36).slice(2, 8);
+}
