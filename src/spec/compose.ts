@@ -89,19 +89,21 @@ const GoDuration = z.string().transform((s, ctx) => {
   return [...s.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)].reduce((ms, m) => ms + Number(m[1]) * GO_UNITS[m[2]], 0);
 });
 
+const HealthTest = z
+  .union([z.string(), z.array(z.string()).min(1)])
+  .transform((t) => (typeof t === 'string' ? ['CMD-SHELL', t] : t))
+  .refine((t) => ['CMD', 'CMD-SHELL', 'NONE'].includes(t[0]), 'test must be a string or a list starting with "CMD", "CMD-SHELL" or "NONE"');
 const Healthcheck = strict({
-  test: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  test: HealthTest.optional(),
   interval: GoDuration.optional(),
   timeout: GoDuration.optional(),
   retries: z.number().int().nonnegative().optional(),
   start_period: GoDuration.optional(),
   disable: z.boolean().optional(),
-}).transform(({ disable, start_period, test, ...h }, ctx) => {
-  const argv = typeof test === 'string' ? ['CMD-SHELL', test] : test;
-  if (argv && !['CMD', 'CMD-SHELL', 'NONE'].includes(argv[0])) fail(ctx, `test must be a string or start with "CMD", "CMD-SHELL" or "NONE"`);
-  const disabled = disable === true || argv?.[0] === 'NONE';
-  /** Without `test` the image's own healthcheck command stays, with these timings. */
-  return { ...h, startPeriodMs: start_period, test: disabled ? ['NONE'] : argv, disabled };
+}).transform(({ disable, start_period, test, ...h }) => {
+  const disabled = disable === true || test?.[0] === 'NONE';
+  // Without `test` the image's own healthcheck command stays, with these timings.
+  return { ...h, startPeriodMs: start_period, test: disabled ? ['NONE'] : test, disabled };
 });
 
 const VolumeRef = z.string().transform((s, ctx): Mount => {
@@ -163,42 +165,55 @@ export type ComposeService = z.output<typeof Service>;
 const NetworkDef = strict({ driver: z.literal('bridge').optional(), internal: z.boolean().optional(), labels: Labels.optional() }).nullable();
 const VolumeDef = strict({ labels: Labels.optional() }).nullable();
 
-/** The whole file. Cross-references (networks, volumes, depends_on) are checked here too. */
+/** The whole file. Cross-references between its parts are checked by `crossReferences`. */
 export const ComposeModel = strict({
   name: z.string().optional(),
   version: z.union([z.string(), z.number()]).optional(),
   services: z.record(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'service names use letters, digits, "_", "." and "-"'), Service),
   networks: z.record(z.string(), NetworkDef).optional(),
   volumes: z.record(z.string(), VolumeDef).optional(),
-})
-  .transform((f) => {
-    const networks = Object.fromEntries(
-      Object.entries(f.networks ?? {}).map(([n, d]) => [n, { internal: d?.internal ?? false, labels: d?.labels ?? {} }]),
-    );
-    if (Object.values(f.services).some((s) => 'default' in s.networks)) networks.default ??= { internal: false, labels: {} };
-    const volumes = Object.fromEntries(Object.entries(f.volumes ?? {}).map(([n, d]) => [n, { labels: d?.labels ?? {} }]));
-    return { name: f.name, services: f.services, networks, volumes };
-  })
-  .superRefine((f, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const names = new Map<string, string>();
-    for (const [name, s] of Object.entries(f.services)) {
-      for (const n of Object.keys(s.networks)) {
-        if (!(n in f.networks)) issue(['services', name, 'networks', n], `undefined network "${n}"; declare it under top-level "networks"`);
-      }
-      s.volumes.forEach((v, i) => {
-        if (v.type === 'volume' && !(v.source in f.volumes)) issue(['services', name, 'volumes', i], `undefined volume "${v.source}"; declare it under top-level "volumes"`);
-      });
-      for (const [dep, cond] of Object.entries(s.dependsOn)) {
-        if (!(dep in f.services) || dep === name) issue(['services', name, 'depends_on', dep], `unknown service "${dep}"`);
-        else if (cond === 'service_healthy' && f.services[dep].healthcheck?.disabled) {
-          issue(['services', name, 'depends_on', dep], `condition service_healthy, but "${dep}" has its healthcheck disabled`);
-        }
-      }
-      if (s.containerName && names.has(s.containerName)) issue(['services', name, 'container_name'], `"${s.containerName}" is also used by ${names.get(s.containerName)}`);
-      if (s.containerName) names.set(s.containerName, name);
+}).transform((f) => {
+  const networks = Object.fromEntries(
+    Object.entries(f.networks ?? {}).map(([n, d]) => [n, { internal: d?.internal ?? false, labels: d?.labels ?? {} }]),
+  );
+  if (Object.values(f.services).some((s) => 'default' in s.networks)) networks.default ??= { internal: false, labels: {} };
+  const volumes = Object.fromEntries(Object.entries(f.volumes ?? {}).map(([n, d]) => [n, { labels: d?.labels ?? {} }]));
+  return { name: f.name, services: f.services, networks, volumes };
+});
+
+/**
+ * Runs on the raw data, field by field, so a reference problem is reported together with every
+ * other problem instead of only once the rest of the service is valid.
+ */
+function crossReferences(data: Record<string, unknown>): string[] {
+  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const ok = <T>(schema: z.ZodType<T>, v: unknown): T | undefined => (v === undefined ? undefined : schema.safeParse(v).data);
+  const services = obj(data.services);
+  const networks = obj(data.networks);
+  const volumes = obj(data.volumes);
+  const problems: string[] = [];
+  const names = new Map<string, string>();
+  for (const [name, raw] of Object.entries(services).map(([n, s]) => [n, obj(s)] as const)) {
+    const at = `services.${name}`;
+    for (const n of Object.keys(ok(ServiceNetworks, raw.networks) ?? {})) {
+      if (!(n in networks)) problems.push(`${at}.networks.${n}: undefined network "${n}"; declare it under top-level "networks"`);
     }
-  });
+    (Array.isArray(raw.volumes) ? raw.volumes : []).forEach((v, i) => {
+      const m = ok(VolumeRef, v);
+      if (m?.type === 'volume' && !(m.source in volumes)) problems.push(`${at}.volumes[${i}]: undefined volume "${m.source}"; declare it under top-level "volumes"`);
+    });
+    for (const [dep, cond] of Object.entries(ok(DependsOn, raw.depends_on) ?? {})) {
+      if (!(dep in services) || dep === name) problems.push(`${at}.depends_on.${dep}: unknown service "${dep}"`);
+      else if (cond === 'service_healthy' && ok(Healthcheck, obj(services[dep]).healthcheck)?.disabled) {
+        problems.push(`${at}.depends_on.${dep}: condition service_healthy, but "${dep}" has its healthcheck disabled`);
+      }
+    }
+    const cn = raw.container_name;
+    if (typeof cn === 'string' && names.has(cn)) problems.push(`${at}.container_name: "${cn}" is also used by ${names.get(cn)}`);
+    if (typeof cn === 'string') names.set(cn, name);
+  }
+  return problems;
+}
 export type ComposeModel = z.output<typeof ComposeModel> & { source: string; baseDir: string };
 
 /** One line per problem; an unknown key names the keys allowed at that place. */
@@ -224,8 +239,10 @@ export function parseCompose(text: string, source: string, baseDir: string): Com
   if (doc.errors.length > 0) throw new ValidationError(source, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ValidationError(source, ['(root): expected a mapping with "services"']);
-  const r = ComposeModel.safeParse(withoutExtensions(data as Record<string, unknown>));
-  if (!r.success) throw new ValidationError(source, [...new Set(composeProblems(r.error.issues))]);
+  const clean = withoutExtensions(data as Record<string, unknown>);
+  const r = ComposeModel.safeParse(clean);
+  const problems = [...(r.success ? [] : composeProblems(r.error.issues)), ...crossReferences(clean)];
+  if (!r.success || problems.length > 0) throw new ValidationError(source, [...new Set(problems)]);
   for (const s of Object.values(r.data.services)) {
     for (const m of s.volumes) if (m.type === 'bind' && !isAbsolute(m.source)) m.source = resolve(baseDir, m.source);
   }

@@ -20,6 +20,13 @@ export const EndpointFields = {
   port: Port,
 };
 
+/** Both would leave the probe's address ambiguous. */
+export function oneAddress(e: { service?: string; host?: string }, ctx: z.RefinementCtx): void {
+  if (e.service !== undefined && e.host !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['host'], message: 'give "service" or "host", not both' });
+  }
+}
+
 export interface Endpoint {
   service?: string;
   host?: string;

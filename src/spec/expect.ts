@@ -34,3 +34,19 @@ export const Expectation = z
     }
   });
 export type Expectation = z.infer<typeof Expectation>;
+
+/** `$.body.num_routes = 2`, `< 1000 and >= 1`, `$.status present`: how plans and reports show it. */
+export function describeExpectation(e: Expectation): string {
+  const show = (v: unknown) => JSON.stringify(v) ?? String(v);
+  const parts: string[] = [];
+  if (e.eq !== undefined) parts.push(`= ${show(e.eq)}`);
+  if (e.ne !== undefined) parts.push(`!= ${show(e.ne)}`);
+  if (e.lt !== undefined) parts.push(`< ${e.lt}`);
+  if (e.lte !== undefined) parts.push(`<= ${e.lte}`);
+  if (e.gt !== undefined) parts.push(`> ${e.gt}`);
+  if (e.gte !== undefined) parts.push(`>= ${e.gte}`);
+  if (e.range) parts.push(`in [${e.range[0]}, ${e.range[1]}]`);
+  if (e.regex !== undefined) parts.push(`matches /${e.regex}/`);
+  if (parts.length === 0) return `${e.jsonpath} present`;
+  return e.jsonpath ? `${e.jsonpath} ${parts.join(' and ')}` : parts.join(' and ');
+}

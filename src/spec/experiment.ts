@@ -3,7 +3,8 @@ import { CheckSpec } from './checks';
 import { Duration } from './duration';
 import { Expectation } from './expect';
 import { ProbeRef, ProbeSpec } from './probes';
-import { Rollback, Step, isFault, isProbe, walkSteps } from './steps';
+import { referenceProblems } from './references';
+import { Rollback, Step } from './steps';
 
 /** One experiment, as written in a scenario file and as passed to the `experiment` workflow. */
 const Name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'names are kebab-case, at most 63 characters');
@@ -14,7 +15,7 @@ export const StackSpec = z
     compose: z.string().min(1),
     profiles: z.array(z.string().min(1)).default([]),
     /** Compose project name; defaults to one derived from the workflow id so runs never collide. */
-    project: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional(),
+    project: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'compose project names are lower-case letters, digits, "-" and "_"').optional(),
     /** Leave the stack running after the run (for debugging). */
     keep: z.boolean().default(false),
     healthTimeout: Duration.default('120s'),
@@ -30,7 +31,7 @@ export const ContinuousProbe = z
 export const Experiment = z
   .object({
     name: Name,
-    hypothesis: z.string().min(1),
+    hypothesis: z.string().trim().min(1, 'must not be empty: state what should still hold while the faults last'),
     description: z.string().optional(),
     tags: z.array(z.string()).default([]),
     stack: StackSpec.optional(),
@@ -43,35 +44,11 @@ export const Experiment = z
   })
   .strict()
   .superRefine((e, ctx) => {
-    const known = new Set(Object.keys(e.probes));
-    const ref = (r: ProbeRef, path: (string | number)[]) => {
-      if (typeof r === 'string' && !known.has(r)) {
-        const have = known.size ? `; defined: ${[...known].join(', ')}` : '; the "probes" section is empty';
-        ctx.addIssue({ code: 'custom', path, message: `unknown probe "${r}"${have}` });
-      }
-    };
-    e.steadyState.forEach((s, i) => ref(s.probe, ['steadyState', i, 'probe']));
-    e.continuous.forEach((c, i) => ref(c.probe, ['continuous', i, 'probe']));
-    e.checks.forEach((c, i) => ref(c.probe, ['checks', i, 'probe']));
-    const ids = new Map<string, string>();
-    walkSteps(e.method, (s, path) => {
-      if (isProbe(s)) ref(s.probe, [...pathToArray(path), 'probe']);
-      if (s.id) {
-        if (ids.has(s.id)) ctx.addIssue({ code: 'custom', path: [...pathToArray(path), 'id'], message: `duplicate step id "${s.id}" (also ${ids.get(s.id)})` });
-        ids.set(s.id, path);
-      }
-    });
-    let faults = 0;
-    walkSteps(e.method, (s) => (faults += isFault(s) ? 1 : 0));
-    if (faults === 0) ctx.addIssue({ code: 'custom', path: ['method'], message: 'the method injects no fault' });
+    for (const p of referenceProblems(e)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
   });
 
 export type Experiment = z.infer<typeof Experiment>;
 export type ExperimentInput = z.input<typeof Experiment>;
-
-function pathToArray(path: string): (string | number)[] {
-  return path.split(/[.[\]]+/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-}
 
 /** Resolves a probe reference against the experiment's library. Validation guarantees it exists. */
 export function resolveProbe(e: Experiment, r: ProbeRef): ProbeSpec {

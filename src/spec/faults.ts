@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration } from './duration';
+import { Duration, formatDuration } from './duration';
 import { Target, describeTarget } from './target';
 
 /** The fault kinds. The driver map in src/activities/faults is typed against this same object. */
@@ -33,9 +33,9 @@ export function describeFault(f: FaultSpec): string {
     case 'container-kill':
       return `kill ${on} with ${f.signal}`;
     case 'container-stop':
-      return `stop ${on} (grace ${f.grace})`;
+      return `stop ${on} (grace ${formatDuration(f.grace)})`;
     case 'container-restart':
-      return `restart ${on} (grace ${f.grace})`;
+      return `restart ${on} (grace ${formatDuration(f.grace)})`;
     case 'container-pause':
       return `pause ${on}`;
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Duration } from './duration';
-import { EndpointFields, describeEndpoint, isLoopback } from './endpoint';
+import { EndpointFields, describeEndpoint, isLoopback, oneAddress } from './endpoint';
 import { Expectation } from './expect';
 import { Target, describeTarget } from './target';
 
@@ -10,7 +10,8 @@ const common = { timeout: Duration.default('2s'), expect: Expectation.optional()
 const loopbackUrl = z.string().refine(
   (u) => {
     try {
-      return isLoopback(new URL(u).hostname);
+      const url = new URL(u);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopback(url.hostname);
     } catch {
       return false;
     }
@@ -32,10 +33,15 @@ export const PROBE_SCHEMAS = {
       ...common,
     })
     .strict()
-    .refine((p) => (p.url !== undefined) !== (p.service !== undefined && p.port !== undefined), {
-      message: 'give either "url" or both "service" and "port"',
+    .superRefine((p, ctx) => {
+      const byService = p.service !== undefined || p.port !== undefined;
+      if (p.url === undefined && (p.service === undefined || p.port === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'give either "url" or both "service" and "port"' });
+      } else if (p.url !== undefined && byService) {
+        ctx.addIssue({ code: 'custom', message: 'give either "url" or both "service" and "port", not both' });
+      }
     }),
-  tcp: z.object({ kind: z.literal('tcp'), ...EndpointFields, ...common }).strict(),
+  tcp: z.object({ kind: z.literal('tcp'), ...EndpointFields, ...common }).strict().superRefine(oneAddress),
   postgres: z
     .object({
       kind: z.literal('postgres'),
@@ -47,19 +53,21 @@ export const PROBE_SCHEMAS = {
       sql: z.string().min(1),
       ...common,
     })
-    .strict(),
+    .strict()
+    .superRefine(oneAddress),
   nats: z
     .object({
       kind: z.literal('nats'),
       ...EndpointFields,
       port: EndpointFields.port.default(4222),
       /** Where the replier or subscriber connects; defaults to the same server. */
-      via: z.object(EndpointFields).strict().optional(),
+      via: z.object(EndpointFields).strict().superRefine(oneAddress).optional(),
       mode: z.enum(['request-reply', 'publish-subscribe']).default('request-reply'),
       subject: z.string().min(1).optional(),
       ...common,
     })
-    .strict(),
+    .strict()
+    .superRefine(oneAddress),
   container: z.object({ kind: z.literal('container'), target: Target, ...common }).strict(),
 } as const;
 

@@ -9,6 +9,8 @@ import { Target } from './target';
  * The method: faults, waits and one-off probes, composed in serial and parallel blocks. A fault
  * with a `duration` is restored when it ends; one without stays until the restore phase.
  */
+export const STEP_KEYS = ['fault', 'wait', 'probe', 'serial', 'parallel'] as const;
+
 const StepId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are kebab-case').optional();
 
 export const FaultStep = z

@@ -1,0 +1,23 @@
+// Breaks: restarts the target (SIGTERM then SIGKILL after the grace, default none), dropping its state.
+// Undone by: nothing to revert; restore makes sure it runs again, starting it if the restart left it down.
+import { toMs } from '../../spec/duration';
+import type { FaultOf } from '../../spec/faults';
+import { type FaultContext, type FaultDriver, type TargetOutcome, containerResidue, ensureRunning, graceSeconds } from './driver';
+
+type RestartFault = FaultOf<'container-restart'>;
+
+export const containerRestart: FaultDriver<RestartFault> = {
+  async inject(ctx: FaultContext<RestartFault>): Promise<string> {
+    const grace = graceSeconds(toMs(ctx.fault.grace));
+    // A retry restarts again: a restart carries no state that could say "already done", and a
+    // second restart is the same fault, not a different one.
+    await ctx.deps.ops.restart(ctx.target.id, grace);
+    return `${ctx.target.name}: restarted (grace ${grace}s)`;
+  },
+
+  async restore(ctx: FaultContext<RestartFault>): Promise<TargetOutcome> {
+    return ensureRunning(ctx);
+  },
+
+  verify: containerResidue,
+};

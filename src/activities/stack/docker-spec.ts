@@ -1,0 +1,114 @@
+import type Docker from 'dockerode';
+import type { ComposeModel, ComposeService } from '../../spec/compose';
+
+/**
+ * How a compose service becomes Docker objects: names, labels and create options. Every object
+ * carries `faultline.project`, which is the only thing teardown, log collection and the janitor
+ * look for, so nothing a run created can be left unaccounted for.
+ */
+export const LABEL_PROJECT = 'faultline.project';
+export const LABEL_SERVICE = 'faultline.service';
+
+export const projectFilter = (project: string): { label: string[] } => ({ label: [`${LABEL_PROJECT}=${project}`] });
+
+/**
+ * `container_name` is used verbatim, as compose does; it pins the stack to one instance per
+ * machine, which is the author's choice. Otherwise `<project>-<service>-1` keeps concurrent runs apart.
+ */
+export const containerName = (project: string, service: string, svc: ComposeService): string =>
+  svc.containerName ?? `${project}-${service}-1`;
+export const networkName = (project: string, network: string): string => `${project}_${network}`;
+export const volumeName = (project: string, volume: string): string => `${project}_${volume}`;
+
+function projectLabels(project: string, extra: Record<string, string>): Record<string, string> {
+  return { ...extra, [LABEL_PROJECT]: project, 'com.docker.compose.project': project };
+}
+
+export function networkOptions(project: string, name: string, model: ComposeModel): Docker.NetworkCreateOptions {
+  const def = model.networks[name];
+  return {
+    Name: networkName(project, name),
+    Driver: 'bridge',
+    Internal: def.internal,
+    CheckDuplicate: true,
+    Labels: projectLabels(project, { ...def.labels, 'com.docker.compose.network': name }),
+  };
+}
+
+export function volumeOptions(project: string, name: string, model: ComposeModel): Docker.VolumeCreateOptions {
+  return {
+    Name: volumeName(project, name),
+    Labels: projectLabels(project, { ...model.volumes[name].labels, 'com.docker.compose.volume': name }),
+  };
+}
+
+export const portKey = (containerPort: number, protocol: string): string => `${containerPort}/${protocol}`;
+
+/** Aliases make the service reachable by its compose name (and hostname) on each of its networks. */
+export function endpointConfig(service: string, svc: ComposeService, network: string): Docker.EndpointSettings {
+  const aliases = [service, ...(svc.hostname ? [svc.hostname] : []), ...(svc.networks[network] ?? [])];
+  return { Aliases: [...new Set(aliases)] };
+}
+
+const NS_PER_MS = 1_000_000;
+
+function healthcheck(svc: ComposeService): Docker.HealthConfig | undefined {
+  const h = svc.healthcheck;
+  if (!h) return undefined;
+  const ns = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * NS_PER_MS));
+  return {
+    Test: h.test,
+    Interval: ns(h.interval),
+    Timeout: ns(h.timeout),
+    Retries: h.retries,
+    StartPeriod: ns(h.startPeriodMs),
+  };
+}
+
+/**
+ * `networkIds` maps compose networks to Docker ids. `hostPorts` maps `port/proto` to the host port to bind. Ports the compose file leaves ephemeral
+ * are pinned by the caller, because Docker hands out a new ephemeral port every time a killed
+ * container is started again, and probes would lose the service after each restart fault.
+ */
+export function containerOptions(
+  project: string,
+  service: string,
+  svc: ComposeService,
+  hostPorts: Record<string, number>,
+  networkIds: Record<string, string>,
+): Docker.ContainerCreateOptions {
+  const first = Object.keys(svc.networks)[0];
+  const bindings: Docker.PortMap = {};
+  for (const p of svc.ports) {
+    const key = portKey(p.containerPort, p.protocol);
+    const hostPort = p.hostPort ?? hostPorts[key];
+    (bindings[key] ??= []).push({ HostIp: p.hostIp, HostPort: hostPort === undefined ? '' : String(hostPort) });
+  }
+  return {
+    name: containerName(project, service, svc),
+    Image: svc.image,
+    Cmd: svc.command,
+    Entrypoint: svc.entrypoint,
+    Env: Object.entries(svc.environment).map(([k, v]) => `${k}=${v}`),
+    Hostname: svc.hostname,
+    Labels: projectLabels(project, {
+      ...svc.labels,
+      [LABEL_SERVICE]: service,
+      'com.docker.compose.service': service,
+      'com.docker.compose.container-number': '1',
+    }),
+    ExposedPorts: Object.fromEntries(Object.keys(bindings).map((k) => [k, {}])),
+    Healthcheck: healthcheck(svc),
+    HostConfig: {
+      PortBindings: bindings,
+      // Binds (not Mounts) so a missing host folder is created, as compose does.
+      Binds: svc.volumes.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
+      Mounts: svc.volumes
+        .filter((m) => m.type === 'volume')
+        .map((m) => ({ Type: 'volume' as const, Source: volumeName(project, m.source), Target: m.target, ReadOnly: m.readOnly })),
+      NetworkMode: networkIds[first],
+    },
+    // The create call accepts one network; the others are connected before the first start.
+    NetworkingConfig: { EndpointsConfig: { [networkIds[first]]: endpointConfig(service, svc, first) } },
+  };
+}

@@ -1,0 +1,7 @@
+/** Compose stacks over the Docker API: plain functions the worker wraps as activities. */
+export { stackUp } from './up';
+export { stackDown } from './down';
+export { stackPorts } from './ports';
+export { collectLogs } from './logs';
+export { validateAgainstStack } from './validate';
+export { LABEL_PROJECT, LABEL_SERVICE, containerName } from './docker-spec';

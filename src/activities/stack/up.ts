@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import type Docker from 'dockerode';
+import { loadComposeFile, selectServices, servicesStartOrder } from '../../spec/compose';
+import { toMs } from '../../spec/duration';
+import type { StackHandle, StackUpInput } from '../types';
+import { startContainer } from './container';
+import { type WaitTarget, throwIfAborted, waitReady } from './health';
+import { stackPorts } from './ports';
+import { ensureImages, ensureNetworks, ensureVolumes } from './resources';
+
+/**
+ * Brings a compose stack up the way `docker compose up --wait` would, through the Docker API.
+ * Safe to call again for the same project (a retried activity does): existing networks, volumes
+ * and containers of the project are adopted and started, never duplicated.
+ */
+export async function stackUp(
+  docker: Docker,
+  input: StackUpInput & { baseDir?: string },
+  onProgress?: (msg: string) => void,
+  signal?: AbortSignal,
+): Promise<StackHandle> {
+  const { project, stack } = input;
+  const timeoutMs = toMs(stack.healthTimeout);
+  const waitOpts = { project, deadline: Date.now() + timeoutMs, timeoutMs, onProgress, signal };
+  const model = loadComposeFile(input.baseDir ? resolve(input.baseDir, stack.compose) : stack.compose);
+  const selected = selectServices(model, stack.profiles);
+  const order = servicesStartOrder(model, Object.keys(selected));
+
+  await ensureImages(docker, model, order);
+  const used = Object.values(selected);
+  const networkIds = await ensureNetworks(docker, project, model, unique(used.flatMap((s) => Object.keys(s.networks))));
+  const volumes = used.flatMap((s) => s.volumes.filter((m) => m.type === 'volume').map((m) => m.source));
+  await ensureVolumes(docker, project, model, unique(volumes));
+
+  const started = new Map<string, WaitTarget>();
+  const taken = new Set<number>();
+  for (const service of order) {
+    throwIfAborted(signal);
+    const svc = model.services[service];
+    // servicesStartOrder guarantees every dependency was started before its dependents.
+    const deps = Object.entries(svc.dependsOn).flatMap(([dep, condition]) => {
+      const t = started.get(dep);
+      return t ? [{ ...t, want: condition === 'service_healthy' ? ('healthy' as const) : ('started' as const) }] : [];
+    });
+    if (deps.length > 0) await waitReady(docker, deps, waitOpts);
+    onProgress?.(`starting ${service}`);
+    const c = await startContainer(docker, { project, service, svc, networkIds }, taken);
+    started.set(service, { service, ...c, want: 'healthy' });
+  }
+  await waitReady(docker, [...started.values()], waitOpts);
+  onProgress?.(`stack ${project} ready`);
+  return stackPorts(docker, project);
+}
+
+const unique = (xs: string[]): string[] => [...new Set(xs)];

@@ -1,0 +1,39 @@
+/**
+ * Resolves a fault's or rollback's target selector to every matching container of the project.
+ * Selection among them (one, count, percent) happens in the workflow so random picks are recorded.
+ */
+import { FaultlineError } from '../errors';
+import { type Target, describeTarget } from '../spec/target';
+import type { ContainerFilter, ContainerOps } from './ports';
+import type { ContainerRef, ResolveTargetsInput } from './types';
+
+/** All matches within the project, sorted by name; none is a non-retryable TargetNotFound. */
+export async function resolveTargets(ops: ContainerOps, input: ResolveTargetsInput): Promise<ContainerRef[]> {
+  const { project, target } = input;
+  const matches = await findMatches(ops, project, target);
+  if (matches.length > 0) return [...matches].sort((a, b) => a.name.localeCompare(b.name));
+
+  const all = await ops.list({ project });
+  const services = [...new Set(all.map((c) => c.service).filter((s): s is string => s !== undefined))].sort();
+  const known =
+    all.length === 0
+      ? `project ${project} has no containers`
+      : `project ${project} has services: ${services.join(', ') || '(none)'}; containers: ${all.map((c) => c.name).join(', ')}`;
+  throw new FaultlineError('TargetNotFound', `no container matches ${describeTarget(target)} (${known})`, {
+    retryable: false,
+    context: { project, target, services, containers: all.map((c) => c.name) },
+    hint: 'check the target against the services of the stack (faultline validate lists them)',
+  });
+}
+
+async function findMatches(ops: ContainerOps, project: string, target: Target): Promise<ContainerRef[]> {
+  const base: ContainerFilter = { project };
+  if (target.service !== undefined) return ops.list({ ...base, service: target.service });
+  if (target.labels !== undefined) return ops.list({ ...base, labels: target.labels });
+  if (target.container !== undefined) {
+    // Accept the full container name or the short one without the `<project>-` prefix.
+    const exact = await ops.list({ ...base, name: target.container });
+    return exact.length > 0 ? exact : ops.list({ ...base, name: `${project}-${target.container}` });
+  }
+  return [];
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { CHECK_SCHEMAS, type CheckKind } from './checks';
+import { Duration } from './duration';
+import { Expectation } from './expect';
+import { Experiment, StackSpec } from './experiment';
+import { FAULT_SCHEMAS, type FaultKind, FaultSpec } from './faults';
+import { PROBE_SCHEMAS, type ProbeKind, ProbeRef, ProbeSpec } from './probes';
+import { FaultStep, Rollback, Step } from './steps';
+import { SelectionMode, Target } from './target';
+
+/**
+ * The JSON Schema of scenario files, generated from the zod schemas (input side, so defaulted keys
+ * are optional) for editors: `# yaml-language-server: $schema=../schema/experiment.schema.json`.
+ * It is looser than the zod schema where JSON Schema cannot say a rule (probe references, unique
+ * step ids, loopback hosts); the loader stays the judge.
+ */
+export const EXPERIMENT_SCHEMA_ID = 'urn:faultline:experiment';
+
+type Meta = { id?: string; title?: string; description?: string };
+
+function metadata(): z.core.$ZodRegistry<Meta> {
+  const reg = z.registry<Meta>();
+  const top = Experiment.shape;
+  reg.add(top.name, { description: 'kebab-case name of the experiment; runs are named <name>-<timestamp>' });
+  reg.add(top.hypothesis, { description: 'what should still hold while the faults last' });
+  reg.add(top.probes, { description: 'named probes, referenced by id from steadyState, continuous, method and checks' });
+  reg.add(top.steadyState, { description: 'probes that must all pass before any fault is injected' });
+  reg.add(top.continuous, { description: 'probes sampled on a timer from the start of the method until recovery is measured' });
+  reg.add(top.method, { description: 'faults, waits and probes, composed in serial and parallel blocks' });
+  reg.add(top.rollbacks, { description: 'actions run after the automatic restores, whatever happened' });
+  reg.add(top.checks, { description: 'verdicts computed after the restores' });
+  reg.add(FaultStep.shape.duration, { description: 'restore the fault after this long; without it the fault lasts until the restore phase' });
+  reg.add(FAULT_SCHEMAS['container-kill'].shape.signal, { description: 'signal sent to the main process (default SIGKILL)' });
+  reg.add(StackSpec, { id: 'Stack', description: 'the compose stack started before and torn down after the run' });
+  reg.add(Duration, { id: 'Duration', description: 'a duration like "500ms", "15s", "2m", "1h", or a number of milliseconds' });
+  reg.add(SelectionMode, { id: 'SelectionMode', description: 'how many matching containers to act on: all, one, { count: N } or { percent: P }' });
+  reg.add(Target, { id: 'Target', description: 'containers chosen by exactly one of service, container or labels' });
+  reg.add(Expectation, { id: 'Expectation', description: 'every comparator given must hold on the value jsonpath selects' });
+  reg.add(ProbeSpec, { id: 'Probe' });
+  reg.add(ProbeRef, { id: 'ProbeRef', description: 'the id of an entry in "probes", or a probe written inline' });
+  reg.add(FaultSpec, { id: 'Fault' });
+  reg.add(Step, { id: 'Step', description: 'exactly one of fault, wait, probe, serial or parallel' });
+  reg.add(Rollback, { id: 'Rollback' });
+  for (const kind of Object.keys(FAULT_SCHEMAS) as FaultKind[]) reg.add(FAULT_SCHEMAS[kind], { id: defId('fault', kind), title: kind });
+  for (const kind of Object.keys(PROBE_SCHEMAS) as ProbeKind[]) reg.add(PROBE_SCHEMAS[kind], { id: defId('probe', kind), title: kind });
+  for (const kind of Object.keys(CHECK_SCHEMAS) as CheckKind[]) reg.add(CHECK_SCHEMAS[kind], { id: defId('check', kind), title: kind });
+  return reg;
+}
+
+/** `container-kill` -> `FaultContainerKill`, a readable $defs key. */
+function defId(group: string, kind: string): string {
+  return [group, ...kind.split('-')].map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
+const exactlyOne = (...sets: string[][]) => sets.map((required) => ({ required }));
+
+export function experimentJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(Experiment, {
+    io: 'input',
+    metadata: metadata(),
+    // Rules zod checks in refinements, restated where JSON Schema can say them so editors flag them too.
+    override: ({ zodSchema, jsonSchema }) => {
+      if (zodSchema === Target) jsonSchema.oneOf = exactlyOne(['service'], ['container'], ['labels']);
+      if (zodSchema === PROBE_SCHEMAS.http) jsonSchema.oneOf = exactlyOne(['url'], ['service', 'port']);
+    },
+  }) as Record<string, unknown>;
+  const { $schema, $defs, ...rest } = generated;
+  return {
+    $schema,
+    $id: EXPERIMENT_SCHEMA_ID,
+    title: 'Faultline experiment',
+    description: 'A chaos experiment run as a Temporal workflow. Reference: docs/scenario-reference.md',
+    ...rest,
+    $defs: withoutIds($defs),
+  };
+}
+
+/** zod copies the registry's `id` into each definition; it is not a JSON Schema 2020-12 keyword. */
+function withoutIds(defs: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, def] of Object.entries((defs ?? {}) as Record<string, Record<string, unknown>>)) {
+    const { id: _id, ...rest } = def;
+    out[key] = rest;
+  }
+  return out;
+}

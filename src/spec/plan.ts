@@ -1,0 +1,136 @@
+import { formatDuration } from './duration';
+import type { Experiment } from './experiment';
+import { describeFault } from './faults';
+import {
+  WORKFLOW_ID,
+  checkLines,
+  continuousLines,
+  expectationText,
+  holdText,
+  methodTree,
+  plannedFaults,
+  restoreOrder,
+  steadyStateLines,
+} from './plan-tree';
+import { describeProbe } from './probes';
+import { isFault, isWait, walkSteps } from './steps';
+import { describeTarget } from './target';
+
+/**
+ * What an experiment will do, resolved (defaults applied, probe references expanded), without
+ * touching anything: `faultline plan` prints it, and the workflow carries a summary and details of
+ * it so the Temporal UI shows what a run is about.
+ */
+export interface PlanOptions {
+  /** The compose services the stack's profiles select, when the caller has read the compose file. */
+  services?: string[];
+}
+
+export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
+  const out: string[] = [`experiment  ${exp.name}`, `hypothesis  ${exp.hypothesis}`];
+  if (exp.description) out.push(`description ${exp.description}`);
+  if (exp.tags.length) out.push(`tags        ${exp.tags.join(', ')}`);
+  const section = (title: string, lines: string[], empty?: string) => {
+    if (lines.length === 0 && empty === undefined) return;
+    out.push('', title, ...(lines.length ? lines.map((l) => `  ${l}`) : [`  ${empty}`]));
+  };
+
+  section('stack', stackLines(exp, opts), 'none: faults act on containers that already run');
+  section(
+    'probes',
+    Object.entries(exp.probes).map(([id, p]) => `${id}: ${describeProbe(p)}, timeout ${formatDuration(p.timeout)}, ${expectationText(exp, id)}`),
+  );
+  section('steady state (before any fault; a deviation ends the run as failed)', steadyStateLines(exp), 'none');
+  section('continuous probes (from the method until recovery is measured)', continuousLines(exp));
+  out.push('', 'method');
+  out.push(...methodTree(exp));
+
+  const { atRestorePhase, timed } = restoreOrder(exp);
+  const restore = atRestorePhase.map((f, i) => `${i + 1}. ${f.faultId}  ${f.description}`);
+  if (atRestorePhase.some((f) => f.inParallel)) {
+    restore.push('faults of a parallel block are restored in the reverse of the order they were actually injected');
+  }
+  restore.push(...timed.map((f) => `${f.faultId}  ${f.description}: restored after ${formatDuration(f.duration ?? 0)}, or here if the run stops first`));
+  section('restore phase (always runs, non-cancellable, newest fault first)', restore);
+
+  const rollbacks = exp.rollbacks.map((r, i) => `${i + 1}. ${r.action} ${describeTarget(r.target)}`);
+  if (rollbacks.length && !exp.stack) rollbacks.push('skipped: rollbacks only run when the experiment has a stack');
+  section('rollbacks (after the restores, whatever happened)', rollbacks);
+  section('checks (after the restores, if the method ran)', checkLines(exp));
+  out.push('', `then: residue scan of every fault, journal and artifacts, ${exp.stack?.keep ? 'stack kept running' : 'stack teardown'}`);
+  return out.join('\n') + '\n';
+}
+
+function stackLines(exp: Experiment, opts: PlanOptions): string[] {
+  const s = exp.stack;
+  if (!s) return [];
+  return [
+    `compose   ${s.compose}`,
+    `profiles  ${s.profiles.length ? s.profiles.join(', ') : 'none (only services without a profile)'}`,
+    ...(opts.services ? [`services  ${opts.services.join(', ') || 'none'}`] : []),
+    `project   ${s.project ?? `derived from the workflow id (fl-${WORKFLOW_ID})`}`,
+    `health    wait up to ${formatDuration(s.healthTimeout)} for services to be healthy`,
+    `teardown  ${s.keep ? 'no: the stack is kept after the run' : 'yes, after the run'}`,
+  ];
+}
+
+const SUMMARY_MAX_BYTES = 200;
+const DETAILS_MAX_BYTES = 20 * 1024;
+
+/** One line for the workflow list: the name and the method in short. */
+export function planSummary(exp: Experiment): string {
+  const steps: string[] = [];
+  walkSteps(exp.method, (s) => {
+    if (isFault(s)) steps.push(describeFault(s.fault) + (s.duration !== undefined ? ` for ${formatDuration(s.duration)}` : ''));
+    else if (isWait(s)) steps.push(`wait ${formatDuration(s.wait)}`);
+  });
+  const checks = exp.checks.length ? ` | ${exp.checks.length} check${exp.checks.length > 1 ? 's' : ''}` : '';
+  return truncateBytes(`${exp.name}: ${steps.join('; ')}${checks}`.replace(/\s+/g, ' '), SUMMARY_MAX_BYTES);
+}
+
+/** Markdown for the workflow's detail page: the hypothesis, the method tree and what gets restored. */
+export function planDetails(exp: Experiment): string {
+  const faults = plannedFaults(exp);
+  const md = [
+    `**hypothesis** ${exp.hypothesis}`,
+    '',
+    exp.stack ? `**stack** \`${exp.stack.compose}\`${exp.stack.profiles.length ? ` profiles ${exp.stack.profiles.join(', ')}` : ''}` : '**stack** none',
+    '',
+    '**faults**',
+    ...faults.map((f) => `- \`${f.path}\` ${f.description}: ${holdText(f.duration)}`),
+    '',
+    '**method**',
+    '```',
+    ...methodTree(exp),
+    '```',
+  ];
+  const checks = checkLines(exp);
+  if (checks.length) md.push('', '**checks**', ...checks.map((c) => `- ${c}`));
+  return truncateBytes(md.join('\n'), DETAILS_MAX_BYTES);
+}
+
+/**
+ * Cuts at a character boundary so the result is at most `max` bytes of UTF-8. Counted by hand
+ * because Buffer is not available in the workflow sandbox, which imports src/spec.
+ */
+export function truncateBytes(text: string, max: number): string {
+  const ELLIPSIS = '…';
+  if (utf8Length(text) <= max) return text;
+  let out = '';
+  let bytes = utf8Length(ELLIPSIS);
+  for (const ch of text) {
+    bytes += utf8Length(ch);
+    if (bytes > max) break;
+    out += ch;
+  }
+  return out + ELLIPSIS;
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
