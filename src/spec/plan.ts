@@ -35,7 +35,7 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
     out.push('', title, ...(lines.length ? lines.map((l) => `  ${l}`) : [`  ${empty}`]));
   };
 
-  section('stack', stackLines(exp, opts), 'none: faults act on containers that already run');
+  section('stack', stackLines(exp, opts), "none: targets are only looked up in the run's own stack, so faults will find no container");
   section(
     'probes',
     Object.entries(exp.probes).map(([id, p]) => `${id}: ${describeProbe(p)}, timeout ${formatDuration(p.timeout)}, ${expectationText(exp, id)}`),

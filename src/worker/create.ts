@@ -33,7 +33,7 @@ export async function createWorker(opts: FaultlineWorkerOptions): Promise<Worker
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     activities: createActivities(deps),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-    identity: opts.identity,
+    ...(opts.identity ? { identity: opts.identity } : {}),
     stickyQueueScheduleToStartTimeout: '2s',
     shutdownGraceTime: '10s',
     shutdownForceTime: '30s',

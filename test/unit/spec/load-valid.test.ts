@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { type Experiment, isFault, isParallel, isSerial, parseExperiment, walkSteps } from '../../../src/spec';
 import { loadExperimentFile } from '../../../src/spec/load';
 
@@ -119,4 +120,11 @@ test('every scenario shipped in scenarios/ loads', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
   expect(files.length).toBeGreaterThan(0);
   for (const f of files) expect(() => loadExperimentFile(join(dir, f))).not.toThrow();
+});
+
+test('the complete example in docs/scenario-reference.md is a valid scenario', () => {
+  const doc = readFileSync(resolve(__dirname, '../../../docs/scenario-reference.md'), 'utf8');
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => /^name:/m.test(b) && /^method:/m.test(b));
+  expect(blocks.length).toBeGreaterThan(0);
+  for (const block of blocks) expect(() => parseExperiment(parse(block), 'docs example')).not.toThrow();
 });
