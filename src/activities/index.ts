@@ -49,7 +49,11 @@ export function createActivities(deps: ActivityDeps) {
   return {
     async validateStack(exp: Experiment): Promise<{ services: string[] }> {
       return boundary(async () => {
-        if (!exp.stack) return { services: [] };
+        if (!exp.stack) {
+          const problems = validateAgainstStack(exp, undefined);
+          if (problems.length > 0) throw new ValidationError(exp.name, problems);
+          return { services: [] };
+        }
         const model = loadComposeFile(exp.stack.compose);
         const services = Object.keys(selectServices(model, exp.stack.profiles));
         const problems = validateAgainstStack(exp, model, exp.stack.profiles);

@@ -18,7 +18,12 @@ export interface Checked {
 
 export function checkScenario(file: string): Checked {
   const exp = loadExperimentFile(file);
-  if (!exp.stack) return { exp, services: [] };
+  if (!exp.stack) {
+    // Targets are found among the stack's containers, so without a stack every target is a problem.
+    const problems = validateAgainstStack(exp, undefined);
+    if (problems.length > 0) throw new ValidationError(file, problems);
+    return { exp, services: [] };
+  }
   const model = loadComposeFile(exp.stack.compose);
   const services = Object.keys(selectServices(model, exp.stack.profiles));
   const problems = validateAgainstStack(exp, model, exp.stack.profiles);

@@ -58,8 +58,8 @@ export async function experiment(input: unknown): Promise<Journal> {
   const probes = new ContinuousProbes(exp, (r) => last.set(r.label, r));
   try {
     await main.run(async () => {
+      await quick.validateStack.executeWithOptions({ summary: `validate targets against ${exp.stack?.compose ?? 'no stack'}`.slice(0, 200) }, [exp]);
       if (exp.stack) {
-        await quick.validateStack.executeWithOptions({ summary: `validate targets against ${exp.stack.compose}`.slice(0, 200) }, [exp]);
         setPhase('stack-up');
         stack = await long.stackUp.executeWithOptions({ summary: `stack up (${exp.stack.profiles.join(', ') || 'all services'})` }, [
           { stack: exp.stack, project },
