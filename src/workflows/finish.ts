@@ -5,7 +5,7 @@
  */
 import type { StackHandle } from '../activities/types';
 import type { CheckRecord, Journal, Phase, Verdicts } from '../report/journal';
-import type { Experiment } from '../spec';
+import { type Experiment, describeTarget } from '../spec';
 import { selectTargets } from '../spec/select';
 import { long, quick, restoring } from './activities';
 import type { ContinuousProbes } from './continuous';
@@ -32,7 +32,7 @@ export async function finishRun(ctx: FinishContext): Promise<void> {
     for (const r of exp.rollbacks) {
       try {
         const all = await quick.resolveTargets({ project: ctx.project, target: r.target });
-        const targets = selectTargets(all, r.target.mode, Math.random);
+        const targets = selectTargets(all, r.target.mode, Math.random, describeTarget(r.target));
         await restoring.runRollback.executeWithOptions({ summary: `rollback ${r.action}` }, [{ action: r.action, targets }]);
         journal.rollbacks.push({ action: r.action, targets: targets.map((t) => t.name), ok: true });
       } catch (err) {

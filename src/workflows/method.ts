@@ -11,6 +11,7 @@ import {
   type Step,
   describeFault,
   describeProbe,
+  describeTarget,
   isFault,
   isParallel,
   isProbe,
@@ -75,7 +76,7 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
     { summary: `resolve targets: ${description}`.slice(0, 200) },
     [{ project: ctx.project, target: fault.target }],
   );
-  const targets = selectTargets(candidates, fault.target.mode, Math.random);
+  const targets = selectTargets(candidates, fault.target.mode, Math.random, describeTarget(fault.target));
   const record: FaultRecord = {
     faultId: `${workflowInfo().workflowId}/${path}`,
     stepPath: path,

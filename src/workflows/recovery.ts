@@ -4,7 +4,7 @@
  */
 import type { StackHandle } from '../activities/types';
 import type { CheckRecord } from '../report/journal';
-import { type CheckSpec, type Experiment, describeProbe, formatMs, resolveProbe, toMs } from '../spec';
+import { type CheckSpec, type Experiment, describeProbe, formatDuration, formatMs, resolveProbe, toMs } from '../spec';
 import { long } from './activities';
 
 export async function runChecks(exp: Experiment, stack: StackHandle | undefined, since: number): Promise<CheckRecord[]> {
@@ -19,13 +19,13 @@ async function runCheck(exp: Experiment, c: CheckSpec, i: number, stack: StackHa
       const label = typeof c.probe === 'string' ? c.probe : describeProbe(probe);
       const withinMs = toMs(c.within);
       const r = await long.timeToGreen.executeWithOptions(
-        { summary: `time-to-green ${label} within ${c.within}`.slice(0, 200), startToCloseTimeout: withinMs + 120_000 },
+        { summary: `time-to-green ${label} within ${formatDuration(c.within)}`.slice(0, 200), startToCloseTimeout: withinMs + 120_000 },
         [{ probe, stack, since, withinMs, consecutive: c.consecutive, intervalMs: toMs(c.interval) }],
       );
       const passed = r.green && r.elapsedMs !== undefined && r.elapsedMs <= withinMs;
       const detail = r.green
-        ? `${label} green ${c.consecutive}x in a row after ${formatMs(r.elapsedMs ?? 0)} (bound ${c.within})`
-        : `${label} not green within ${c.within} after ${r.attempts} attempts${r.lastError ? `; last error: ${r.lastError}` : ''}`;
+        ? `${label} green ${c.consecutive}x in a row after ${formatMs(r.elapsedMs ?? 0)} (bound ${formatDuration(c.within)})`
+        : `${label} not green within ${formatDuration(c.within)} after ${r.attempts} attempts${r.lastError ? `; last error: ${r.lastError}` : ''}`;
       return { kind: c.kind, id, passed, detail, elapsedMs: r.elapsedMs };
     }
   }

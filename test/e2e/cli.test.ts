@@ -95,6 +95,17 @@ test.each([
   expect(await workflowCount()).toBe(workflows);
 });
 
+test('a fault in an experiment without a stack exits 64 and starts nothing', async () => {
+  const file = join(dir, 'no-stack.yaml');
+  writeFileSync(file, 'name: no-stack\nhypothesis: h\nmethod:\n  - fault: { kind: container-pause, target: { service: nats-1 } }\n');
+  const workflows = await workflowCount();
+  const r = await faultline(['run', file]);
+  expect(r.code).toBe(64);
+  expect(r.stderr).toContain('method[0].fault.target');
+  expect(r.stderr).toContain('no "stack" section');
+  expect(await workflowCount()).toBe(workflows);
+});
+
 test('a malformed scenario file exits 64 with the YAML problem', async () => {
   const file = join(dir, 'broken.yaml');
   writeFileSync(file, 'name: x\nhypothesis: [unclosed\n');

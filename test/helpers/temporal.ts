@@ -3,11 +3,11 @@
  * with its own database folder, plus a client and a NativeConnection for in-process workers.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { freePort } from './net';
 import { ensureSearchAttributes } from '../../src/temporal/connect';
 import { type DevServer, ensureDevServer } from '../../src/temporal/dev-server';
 
@@ -19,18 +19,6 @@ export interface TestTemporal {
   native: NativeConnection;
   dir: string;
   teardown(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startTestTemporal(): Promise<TestTemporal> {

@@ -4,7 +4,6 @@
  * restore twice and restore without inject are harmless. Containers are removed in afterAll.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import Docker from 'dockerode';
 import { createContainerOps } from '../../src/activities/docker/container-ops';
 import { injectFault, restoreFault, verifyFault } from '../../src/activities/faults';
@@ -15,22 +14,12 @@ import type { FaultRecord, StackHandle } from '../../src/activities/types';
 import { FAULT_KINDS, type FaultKind, FaultSpec } from '../../src/spec/faults';
 import { ProbeSpec } from '../../src/spec/probes';
 import { Target } from '../../src/spec/target';
+import { freePort } from '../helpers/net';
 
 const docker = new Docker();
 const ops = createContainerOps(docker);
 const deps = { ops, clock: systemClock };
 const PROJECT = `fltest-faults-${randomBytes(4).toString('hex')}`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /** Host ports are pinned: Docker gives an ephemeral binding a new port on every start. */
 async function startNats(service: string): Promise<StackHandle> {

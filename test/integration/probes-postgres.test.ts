@@ -4,7 +4,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { createContainerOps } from '../../src/activities/docker/container-ops';
@@ -13,6 +12,7 @@ import { runProbe, timeToGreen } from '../../src/activities/probes';
 import type { Sample, StackHandle } from '../../src/activities/types';
 import type { Expectation } from '../../src/spec/expect';
 import { ProbeSpec } from '../../src/spec/probes';
+import { freePort } from '../helpers/net';
 
 const IMAGE = 'faultline/postgres:local';
 const docker = new Docker();
@@ -20,17 +20,6 @@ const deps = { ops: createContainerOps(docker), clock: systemClock };
 const PROJECT = `fltest-probes-pg-${randomBytes(4).toString('hex')}`;
 let stack: StackHandle;
 let container: Docker.Container;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 const probe = (p: Record<string, unknown>, expect?: Expectation): Promise<Sample> => runProbe(deps, { probe: ProbeSpec.parse(p), stack, expect });
 

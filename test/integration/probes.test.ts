@@ -4,7 +4,6 @@
  * what each says while the container is paused, within its timeout. Removed in afterAll.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import Docker from 'dockerode';
 import { createContainerOps } from '../../src/activities/docker/container-ops';
 import { systemClock } from '../../src/activities/ports';
@@ -12,23 +11,13 @@ import { runProbe } from '../../src/activities/probes';
 import type { Sample, StackHandle } from '../../src/activities/types';
 import type { Expectation } from '../../src/spec/expect';
 import { ProbeSpec } from '../../src/spec/probes';
+import { freePort } from '../helpers/net';
 
 const docker = new Docker();
 const deps = { ops: createContainerOps(docker), clock: systemClock };
 const PROJECT = `fltest-probes-${randomBytes(4).toString('hex')}`;
 let stack: StackHandle;
 let container: Docker.Container;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 const probe = (p: Record<string, unknown>, expect?: Expectation): Promise<Sample> => runProbe(deps, { probe: ProbeSpec.parse(p), stack, expect });
 
