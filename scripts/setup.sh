@@ -115,6 +115,8 @@ ensure_node_modules() {
 
 ensure_build() {
   say "compiling TypeScript"
+  # A clean dist/: a stale file left by a moved module would shadow its replacement at run time.
+  rm -rf "$ROOT/dist"
   (cd "$ROOT" && npx tsc -p tsconfig.json) || die "tsc failed"
 }
 

@@ -142,6 +142,39 @@ test('temporal workflow start --input-file runs the same experiment on a standal
   }
 });
 
+test('faultline status and abort drive a running experiment; the aborted run restores and exits 2', async () => {
+  const file = join(dir, 'long-pause.yaml');
+  writeFileSync(
+    file,
+    [
+      'name: long-pause',
+      'hypothesis: an aborted run restores its fault',
+      `stack: { compose: ${join(ROOT, 'infra', 'docker', 'docker-compose.chaos.yml')}, profiles: [chaos-nats] }`,
+      'method:',
+      '  - fault: { kind: container-pause, target: { service: nats-2 } }',
+      '    duration: 10m',
+    ].join('\n'),
+  );
+  const running = faultline(['run', file, '--workflow-id', 'e2e-abort']);
+  let status: Ran | undefined;
+  for (let i = 0; i < 120; i++) {
+    status = await faultline(['status', 'e2e-abort']);
+    if (status.stdout.includes('active fault')) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  expect(status?.stdout).toContain('pause service nats-2');
+  expect(status?.stdout).toContain('phase fault-injected');
+  const abort = await faultline(['abort', 'e2e-abort', '--reason', 'e2e says stop']);
+  expect(abort.code).toBe(0);
+  const r = await running;
+  expect(r.code).toBe(2);
+  expect(r.stdout).toContain('ABORTED');
+  const journal = JSON.parse(readFileSync(join(dir, 'artifacts', 'e2e-abort', 'journal.json'), 'utf8')) as Journal;
+  expect(journal.reasons[0]).toContain('e2e says stop');
+  expect(journal.faults[0].restore).toBe('restored');
+  expect(journal.residue).toEqual([]);
+});
+
 function randomName(): string {
   return Math.random().toString(36).slice(2, 8);
 }
