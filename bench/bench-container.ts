@@ -43,7 +43,7 @@ export async function removeBenchContainers(docker: Docker, project: string): Pr
         .remove({ force: true })
         .catch((err: unknown) => {
           // Two cleanups (signal and finally) may race for the same container; losing is fine.
-          if (!isNotFound(err)) throw err;
+          if (!isGoneOrGoing(err)) throw err;
         }),
     ),
   );
@@ -71,6 +71,9 @@ export function cleanupOnSignal(docker: Docker, project: string, onSignal: () =>
   };
 }
 
-function isNotFound(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { statusCode?: number }).statusCode === 404;
+/** 404: already removed; 409 "removal ... already in progress": someone else is removing it. */
+function isGoneOrGoing(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { statusCode?: number; message?: string };
+  return e.statusCode === 404 || (e.statusCode === 409 && /already in progress/i.test(e.message ?? ''));
 }

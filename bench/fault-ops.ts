@@ -129,14 +129,24 @@ async function main(): Promise<number> {
     if (!interrupted) console.error(`fault-ops failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
-    await removeBenchContainers(docker, project).catch((err: unknown) => {
-      console.error(`could not remove bench containers of ${project}: ${String(err)}`);
-    });
+    // After a signal the handler owns removal and exits; removing here too would only race it.
+    if (!interrupted) {
+      await removeBenchContainers(docker, project).catch((err: unknown) => {
+        console.error(`could not remove bench containers of ${project}: ${String(err)}`);
+      });
+    }
     // Unhooked only now, so a Ctrl-C during the final removal still removes.
     unhook();
   }
 }
 
-main().then((code) => {
-  process.exitCode = code;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  // Only bad settings get here (nothing is created before the try); say so without a stack trace.
+  (err: unknown) => {
+    console.error(`fault-ops: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 2;
+  },
+);

@@ -70,6 +70,23 @@ test('a clean run passes and follows the saga order', async () => {
   expect(w.clean()).toBe(true);
 });
 
+test('activity summaries read like the plan in the Web UI', async () => {
+  const w = new FakeWorld(['a']);
+  const j = await run(w, spec());
+  const history = await t.client.workflow.getHandle(j.workflowId).fetchHistory();
+  const summaries = (history.events ?? [])
+    .filter((e) => e.activityTaskScheduledEventAttributes)
+    .map((e) => JSON.parse(Buffer.from(e.userMetadata?.summary?.data ?? []).toString() || '""') as string);
+  expect(summaries).toEqual(
+    expect.arrayContaining([
+      'inject kill service a with SIGKILL -> a',
+      'restore kill service a with SIGKILL',
+      'time-to-green up within 10s',
+      expect.stringMatching(/^steady state: up/),
+    ]),
+  );
+});
+
 test('a half-applied inject is still restored (compensation registered first)', async () => {
   const w = new FakeWorld(['a']);
   w.failInjectAfterApply = true;
