@@ -35,6 +35,8 @@ export async function experiment(input: unknown): Promise<Journal> {
   let phase: Phase = 'validating';
   let abortReason: string | undefined;
   let stack: StackHandle | undefined;
+  /** The latest sample of each continuous probe, for the status query. */
+  const last = new Map<string, ProbeRecord>();
 
   const setPhase = (p: Phase) => {
     if (p === phase) return;
@@ -54,7 +56,6 @@ export async function experiment(input: unknown): Promise<Journal> {
   ]);
   journal.phases.push({ phase, at: Date.now() });
 
-  const last = new Map<string, ProbeRecord>();
   const probes = new ContinuousProbes(exp, (r) => last.set(r.label, r));
   try {
     await main.run(async () => {
