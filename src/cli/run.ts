@@ -9,7 +9,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import Docker from 'dockerode';
 import { writeJournalFiles } from '../activities/artifacts/write';
 import { renderSummary } from '../report/console';
-import { EXIT_CODES, type Journal } from '../report/journal';
+import { EXIT_CODES, type Journal, emptyJournal } from '../report/journal';
 import { planDetails, planSummary } from '../spec/plan';
 import { artifactsRoot, workflowUrl } from '../temporal/config';
 import { SA_SCENARIO, TASK_QUEUE } from '../temporal/search-attributes';
@@ -96,9 +96,8 @@ function stamp(): string {
 function errorJournal(experiment: string, hypothesis: string, workflowId: string, runId: string, err: unknown): Journal {
   const cause = err instanceof WorkflowFailedError && err.cause ? err.cause.message : (err as Error).message;
   const now = Date.now();
-  return {
-    workflowId, runId, experiment, hypothesis, startedAt: now, finishedAt: now, outcome: 'error',
-    reasons: [`the workflow failed: ${cause}`], phases: [], steadyState: [], methodProbes: [], faults: [],
-    continuous: [], rollbacks: [], checks: [], residue: [],
-  };
+  const journal = emptyJournal({ workflowId, runId, experiment, hypothesis, startedAt: now, outcome: 'error' });
+  journal.finishedAt = now;
+  journal.reasons.push(`the workflow failed: ${cause}`);
+  return journal;
 }

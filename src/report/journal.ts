@@ -83,6 +83,24 @@ export interface Journal {
   artifactsDir?: string;
 }
 
+/** A journal with nothing recorded yet; the workflow fills it in, the CLI uses it when a run fails outright. */
+export function emptyJournal(
+  head: Pick<Journal, 'workflowId' | 'runId' | 'experiment' | 'hypothesis' | 'startedAt' | 'outcome'> & { project?: string },
+): Journal {
+  return {
+    ...head,
+    reasons: [],
+    phases: [],
+    steadyState: [],
+    methodProbes: [],
+    faults: [],
+    continuous: [],
+    rollbacks: [],
+    checks: [],
+    residue: [],
+  };
+}
+
 export interface Verdicts {
   dirty: boolean;
   error: boolean;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CheckSpec } from './checks';
 import { Duration } from './duration';
 import { Expectation } from './expect';
-import { ProbeRef, ProbeSpec } from './probes';
+import { ProbeRef, ProbeSpec, describeProbe } from './probes';
 import { referenceProblems } from './references';
 import { Rollback, Step } from './steps';
 
@@ -49,6 +49,16 @@ export const Experiment = z
 
 export type Experiment = z.infer<typeof Experiment>;
 export type ExperimentInput = z.input<typeof Experiment>;
+
+/** A continuous probe's series id: its own id, else its library probe id, else its position. */
+export function continuousId(c: { id?: string; probe: ProbeRef }, index: number): string {
+  return c.id ?? (typeof c.probe === 'string' ? c.probe : `continuous-${index}`);
+}
+
+/** How a probe reference reads in the journal and the UI: its library id, or its description. */
+export function probeLabel(r: ProbeRef): string {
+  return typeof r === 'string' ? r : describeProbe(r);
+}
 
 /** Resolves a probe reference against the experiment's library. Validation guarantees it exists. */
 export function resolveProbe(e: Experiment, r: ProbeRef): ProbeSpec {

@@ -1,8 +1,8 @@
 import { type Duration, formatDuration } from './duration';
 import { type Expectation, describeExpectation } from './expect';
-import { type Experiment, resolveProbe } from './experiment';
+import { type Experiment, continuousId, probeLabel, resolveProbe } from './experiment';
 import { describeFault } from './faults';
-import { type ProbeRef, describeProbe } from './probes';
+import type { ProbeRef } from './probes';
 import { type Step, isFault, isParallel, isProbe, isSerial, isWait, walkSteps } from './steps';
 
 /**
@@ -19,10 +19,6 @@ export interface PlannedFault {
   inParallel: boolean;
 }
 
-/** A library probe by its id (the plan lists the library), an inline one by what it does. */
-export function probeLabel(ref: ProbeRef): string {
-  return typeof ref === 'string' ? ref : describeProbe(ref);
-}
 
 /** The expectation a probe is judged by: the step's own, else the probe's, else the kind's default check. */
 export function expectationText(exp: Experiment, ref: ProbeRef, override?: Expectation): string {
@@ -98,7 +94,7 @@ export function steadyStateLines(exp: Experiment): string[] {
 export function continuousLines(exp: Experiment): string[] {
   return exp.continuous.map((c, i) => {
     // The same id the workflow gives the series in the journal.
-    const id = c.id ?? (typeof c.probe === 'string' ? c.probe : `continuous-${i}`);
+    const id = continuousId(c, i);
     const label = probeLabel(c.probe);
     const head = id === label ? label : `${id}: ${label}`;
     return `${head} every ${formatDuration(c.every)}, ${expectationText(exp, c.probe)}`;

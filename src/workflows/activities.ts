@@ -4,8 +4,12 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { truncateBytes } from '../spec/plan';
 
-const NON_RETRYABLE = ['InvalidScenario', 'TargetNotFound', 'StackInvalid'];
+/** Call-site options carrying the single-line summary the Web UI shows (at most 200 bytes). */
+export const summary = (text: string): { summary: string } => ({ summary: truncateBytes(text, 200) });
+
+const NON_RETRYABLE = ['InvalidScenario', 'TargetNotFound'];
 
 /** Short calls against Docker or a probe target. */
 export const quick = proxyActivities<Activities>({

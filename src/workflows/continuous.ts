@@ -5,8 +5,8 @@
 import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 import type { StackHandle } from '../activities/types';
 import type { ProbeRecord, SeriesRecord } from '../report/journal';
-import { type Experiment, describeProbe, resolveProbe, toMs } from '../spec';
-import { probing } from './activities';
+import { type Experiment, continuousId, probeLabel, resolveProbe, toMs } from '../spec';
+import { probing, summary } from './activities';
 
 export class ContinuousProbes {
   private readonly scope = new CancellationScope();
@@ -21,14 +21,13 @@ export class ContinuousProbes {
   start(stack: StackHandle | undefined): void {
     this.exp.continuous.forEach((c, i) => {
       const probe = resolveProbe(this.exp, c.probe);
-      const label = typeof c.probe === 'string' ? c.probe : describeProbe(probe);
-      const record: SeriesRecord = { id: c.id ?? (typeof c.probe === 'string' ? c.probe : `continuous-${i}`), probe: label, everyMs: toMs(c.every), samples: [] };
+      const record: SeriesRecord = { id: continuousId(c, i), probe: probeLabel(c.probe), everyMs: toMs(c.every), samples: [] };
       this.series.push(record);
       this.loops.push(
         this.scope
           .run(async () => {
             for (;;) {
-              const sample = await probing.runProbe.executeWithOptions({ summary: `sample ${record.id}` }, [{ probe, stack }]);
+              const sample = await probing.runProbe.executeWithOptions(summary(`sample ${record.id}`), [{ probe, stack }]);
               record.samples.push(sample);
               this.onSample({ label: record.id, sample });
               await sleep(record.everyMs);

@@ -12,10 +12,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { StackHandle } from '../activities/types';
-import { type ExperimentStatus, type Journal, type Phase, type ProbeRecord, decideOutcome } from '../report/journal';
+import { type ExperimentStatus, type Journal, type Phase, type ProbeRecord, decideOutcome, emptyJournal } from '../report/journal';
 import { type Experiment, parseExperiment } from '../spec';
 import { SA_OUTCOME, SA_PHASE, SA_SCENARIO } from '../temporal/search-attributes';
-import { long, quick } from './activities';
+import { long, quick, summary } from './activities';
 import { ContinuousProbes } from './continuous';
 import { runSteps } from './method';
 import { runChecks } from './recovery';
@@ -59,10 +59,10 @@ export async function experiment(input: unknown): Promise<Journal> {
   const probes = new ContinuousProbes(exp, (r) => last.set(r.label, r));
   try {
     await main.run(async () => {
-      await quick.validateStack.executeWithOptions({ summary: `validate targets against ${exp.stack?.compose ?? 'no stack'}`.slice(0, 200) }, [exp]);
+      await quick.validateStack.executeWithOptions(summary(`validate targets against ${exp.stack?.compose ?? 'no stack'}`), [exp]);
       if (exp.stack) {
         setPhase('stack-up');
-        stack = await long.stackUp.executeWithOptions({ summary: `stack up (${exp.stack.profiles.join(', ') || 'all services'})` }, [
+        stack = await long.stackUp.executeWithOptions(summary(`stack up (${exp.stack.profiles.join(', ') || 'all services'})`), [
           { stack: exp.stack, project },
         ]);
       }
@@ -103,7 +103,7 @@ export async function experiment(input: unknown): Promise<Journal> {
     journal.outcome = decideOutcome(verdicts);
     journal.finishedAt = Date.now();
     try {
-      const r = await quick.writeJournal.executeWithOptions({ summary: `journal: ${journal.outcome}` }, [{ workflowId: info.workflowId, journal }]);
+      const r = await quick.writeJournal.executeWithOptions(summary(`journal: ${journal.outcome}`), [{ workflowId: info.workflowId, journal }]);
       journal.artifactsDir = r.dir;
     } catch (err) {
       journal.reasons.push(`journal could not be written: ${errorText(err)}`);
@@ -131,7 +131,7 @@ export function projectName(workflowId: string): string {
 
 function newJournal(exp: Experiment, project: string): Journal {
   const info = workflowInfo();
-  return {
+  return emptyJournal({
     workflowId: info.workflowId,
     runId: info.runId,
     experiment: exp.name,
@@ -139,16 +139,7 @@ function newJournal(exp: Experiment, project: string): Journal {
     project: exp.stack ? project : undefined,
     startedAt: Date.now(),
     outcome: 'passed',
-    reasons: [],
-    phases: [],
-    steadyState: [],
-    methodProbes: [],
-    faults: [],
-    continuous: [],
-    rollbacks: [],
-    checks: [],
-    residue: [],
-  };
+  });
 }
 
 function status(exp: Experiment, phase: Phase, journal: Journal, saga: Saga, lastProbes: ProbeRecord[], abortReason?: string): ExperimentStatus {

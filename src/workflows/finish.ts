@@ -7,7 +7,7 @@ import type { StackHandle } from '../activities/types';
 import type { CheckRecord, Journal, Phase, Verdicts } from '../report/journal';
 import { type Experiment, describeTarget } from '../spec';
 import { selectTargets } from '../spec/select';
-import { long, quick, restoring } from './activities';
+import { long, quick, restoring, summary } from './activities';
 import type { ContinuousProbes } from './continuous';
 import { type Saga, errorText } from './saga';
 
@@ -33,7 +33,7 @@ export async function finishRun(ctx: FinishContext): Promise<void> {
       try {
         const all = await quick.resolveTargets({ project: ctx.project, target: r.target });
         const targets = selectTargets(all, r.target.mode, Math.random, describeTarget(r.target));
-        await restoring.runRollback.executeWithOptions({ summary: `rollback ${r.action}` }, [{ action: r.action, targets }]);
+        await restoring.runRollback.executeWithOptions(summary(`rollback ${r.action}`), [{ action: r.action, targets }]);
         journal.rollbacks.push({ action: r.action, targets: targets.map((t) => t.name), ok: true });
       } catch (err) {
         journal.rollbacks.push({ action: r.action, targets: [], ok: false, error: errorText(err) });
@@ -64,14 +64,12 @@ export async function finishRun(ctx: FinishContext): Promise<void> {
   journal.continuous = ctx.probes.series;
 
   ctx.setPhase('residue-scan');
-  for (const f of journal.faults) {
-    const c = ctx.saga.records().find((r) => r.faultId === f.faultId);
-    if (!c) continue;
+  for (const rec of ctx.saga.records()) {
     try {
-      const v = await quick.verifyFault.executeWithOptions({ summary: `residue scan ${f.faultId}`.slice(0, 200) }, [c]);
-      journal.residue.push(...v.residue.map((r) => `${f.faultId}: ${r}`));
+      const v = await quick.verifyFault.executeWithOptions(summary(`residue scan ${rec.faultId}`), [rec]);
+      journal.residue.push(...v.residue.map((r) => `${rec.faultId}: ${r}`));
     } catch (err) {
-      journal.residue.push(`${f.faultId}: residue scan failed: ${errorText(err)}`);
+      journal.residue.push(`${rec.faultId}: residue scan failed: ${errorText(err)}`);
     }
   }
   if (journal.residue.length > 0) {
@@ -82,7 +80,7 @@ export async function finishRun(ctx: FinishContext): Promise<void> {
   if (exp.stack) {
     ctx.setPhase('artifacts');
     try {
-      const r = await long.collectLogs.executeWithOptions({ summary: 'collect container logs' }, [{ workflowId: journal.workflowId, project: ctx.project }]);
+      const r = await long.collectLogs.executeWithOptions(summary('collect container logs'), [{ workflowId: journal.workflowId, project: ctx.project }]);
       journal.artifactsDir = r.dir;
     } catch (err) {
       note('container logs could not be collected', err);
@@ -90,7 +88,7 @@ export async function finishRun(ctx: FinishContext): Promise<void> {
     if (!exp.stack.keep) {
       ctx.setPhase('stack-down');
       try {
-        await long.stackDown.executeWithOptions({ summary: `stack down ${ctx.project}` }, [{ project: ctx.project }]);
+        await long.stackDown.executeWithOptions(summary(`stack down ${ctx.project}`), [{ project: ctx.project }]);
       } catch (err) {
         verdicts.dirty = true;
         note('stack teardown failed', err);

@@ -10,7 +10,7 @@ import {
   type FaultStep,
   type Step,
   describeFault,
-  describeProbe,
+  probeLabel,
   describeTarget,
   isFault,
   isParallel,
@@ -21,7 +21,7 @@ import {
   toMs,
 } from '../spec';
 import { selectTargets } from '../spec/select';
-import { probing, quick } from './activities';
+import { probing, quick, summary } from './activities';
 import type { Saga } from './saga';
 
 export interface MethodContext {
@@ -58,8 +58,8 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
   if (isWait(step)) return sleep(toMs(step.wait));
   if (isProbe(step)) {
     const probe = resolveProbe(ctx.exp, step.probe);
-    const label = typeof step.probe === 'string' ? step.probe : describeProbe(probe);
-    const sample = await probing.runProbe.executeWithOptions({ summary: `probe ${label}`.slice(0, 200) }, [
+    const label = probeLabel(step.probe);
+    const sample = await probing.runProbe.executeWithOptions(summary(`probe ${label}`), [
       { probe, expect: step.expect, stack: ctx.stack },
     ]);
     ctx.journal.methodProbes.push({ label: `${path} ${label}`, sample });
@@ -72,10 +72,9 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
 async function runFault(ctx: MethodContext, step: FaultStep, path: string): Promise<void> {
   const fault = step.fault;
   const description = describeFault(fault);
-  const candidates = await quick.resolveTargets.executeWithOptions(
-    { summary: `resolve targets: ${description}`.slice(0, 200) },
-    [{ project: ctx.project, target: fault.target }],
-  );
+  const candidates = await quick.resolveTargets.executeWithOptions(summary(`resolve targets: ${description}`), [
+    { project: ctx.project, target: fault.target },
+  ]);
   const targets = selectTargets(candidates, fault.target.mode, Math.random, describeTarget(fault.target));
   const record: FaultRecord = {
     faultId: `${workflowInfo().workflowId}/${path}`,
@@ -98,7 +97,7 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   ctx.saga.register(compensation); // before the inject is scheduled: saga rule 1
   const names = entry.targets.join(', ');
   const injected = await ctx.saga.track(
-    quick.injectFault.executeWithOptions({ summary: `inject ${description} -> ${names}`.slice(0, 200) }, [record]),
+    quick.injectFault.executeWithOptions(summary(`inject ${description} -> ${names}`), [record]),
   );
   Object.assign(entry, { injectedAt: injected.injectedAt, injectDetails: injected.details });
   ctx.onPhase('fault-injected');

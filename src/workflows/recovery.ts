@@ -4,8 +4,8 @@
  */
 import type { StackHandle } from '../activities/types';
 import type { CheckRecord } from '../report/journal';
-import { type CheckSpec, type Experiment, describeProbe, formatDuration, formatMs, resolveProbe, toMs } from '../spec';
-import { long } from './activities';
+import { type CheckSpec, type Experiment, formatDuration, formatMs, probeLabel, resolveProbe, toMs } from '../spec';
+import { long, summary } from './activities';
 
 export async function runChecks(exp: Experiment, stack: StackHandle | undefined, since: number): Promise<CheckRecord[]> {
   return Promise.all(exp.checks.map((c, i) => runCheck(exp, c, i, stack, since)));
@@ -16,10 +16,10 @@ async function runCheck(exp: Experiment, c: CheckSpec, i: number, stack: StackHa
   switch (c.kind) {
     case 'time-to-green': {
       const probe = resolveProbe(exp, c.probe);
-      const label = typeof c.probe === 'string' ? c.probe : describeProbe(probe);
+      const label = probeLabel(c.probe);
       const withinMs = toMs(c.within);
       const r = await long.timeToGreen.executeWithOptions(
-        { summary: `time-to-green ${label} within ${formatDuration(c.within)}`.slice(0, 200), startToCloseTimeout: withinMs + 120_000 },
+        { ...summary(`time-to-green ${label} within ${formatDuration(c.within)}`), startToCloseTimeout: withinMs + 120_000 },
         [{ probe, stack, since, withinMs, consecutive: c.consecutive, intervalMs: toMs(c.interval) }],
       );
       const passed = r.green && r.elapsedMs !== undefined && r.elapsedMs <= withinMs;

@@ -6,7 +6,7 @@
 import { CancellationScope } from '@temporalio/workflow';
 import type { FaultRecord, RestoreResult } from '../activities/types';
 import type { FaultEntry } from '../report/journal';
-import { restoring } from './activities';
+import { restoring, summary } from './activities';
 
 export interface Compensation {
   record: FaultRecord;
@@ -59,10 +59,7 @@ export class Saga {
   private async restore(c: Compensation): Promise<void> {
     if (!this.stack.includes(c)) return;
     try {
-      const r: RestoreResult = await restoring.restoreFault.executeWithOptions(
-        { summary: `restore ${c.entry.description}`.slice(0, 200) },
-        [c.record],
-      );
+      const r: RestoreResult = await restoring.restoreFault.executeWithOptions(summary(`restore ${c.entry.description}`), [c.record]);
       c.entry.restore = r.outcomes.some((o) => o.outcome === 'restored')
         ? 'restored'
         : r.outcomes.every((o) => o.outcome === 'gone')

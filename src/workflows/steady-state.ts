@@ -4,15 +4,15 @@
  */
 import type { StackHandle } from '../activities/types';
 import type { Journal } from '../report/journal';
-import { type Experiment, describeProbe, resolveProbe } from '../spec';
-import { probing } from './activities';
+import { type Experiment, probeLabel, resolveProbe } from '../spec';
+import { probing, summary } from './activities';
 
 export async function runSteadyState(exp: Experiment, stack: StackHandle | undefined, journal: Journal): Promise<string | undefined> {
   const problems: string[] = [];
   for (const s of exp.steadyState) {
     const probe = resolveProbe(exp, s.probe);
-    const label = typeof s.probe === 'string' ? s.probe : describeProbe(probe);
-    const sample = await probing.runProbe.executeWithOptions({ summary: `steady state: ${label}`.slice(0, 200) }, [
+    const label = probeLabel(s.probe);
+    const sample = await probing.runProbe.executeWithOptions(summary(`steady state: ${label}`), [
       { probe, expect: s.expect, stack },
     ]);
     journal.steadyState.push({ label, sample });
