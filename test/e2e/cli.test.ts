@@ -79,6 +79,35 @@ test('faultline run on the NATS kill scenario passes and writes its journal', as
   expect(journal.residue).toEqual([]);
 });
 
+test('negative control: a server that never comes back fails the time-to-green check (exit 1)', async () => {
+  const file = join(dir, 'no-recovery.yaml');
+  writeFileSync(
+    file,
+    [
+      'name: no-recovery',
+      'hypothesis: nats-1 serves again within 5 s of its restart',
+      `stack: { compose: ${join(ROOT, 'test', 'fixtures', 'compose', 'nats-no-recovery.yml')} }`,
+      'probes:',
+      '  roundtrip: { kind: nats, service: nats-1, port: 4222, timeout: 500ms }',
+      'steadyState: [{ probe: roundtrip }]',
+      'method:',
+      '  - fault: { kind: container-kill, target: { service: nats-1 } }',
+      'checks:',
+      '  - { kind: time-to-green, probe: roundtrip, within: 5s }',
+    ].join('\n'),
+  );
+  const r = await faultline(['run', file, '--workflow-id', 'e2e-no-recovery']);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('FAILED');
+  const journal = JSON.parse(readFileSync(join(dir, 'artifacts', 'e2e-no-recovery', 'journal.json'), 'utf8')) as Journal;
+  expect(journal.outcome).toBe('failed');
+  expect(journal.checks[0]).toMatchObject({ kind: 'time-to-green', passed: false });
+  expect(journal.checks[0].detail).toContain('not green within 5s');
+  // The restore itself worked (the container runs again); only the service did not recover.
+  expect(journal.faults[0].restore).toBe('restored');
+  expect(journal.residue).toEqual([]);
+});
+
 test.each([
   ['an unknown fault kind', { kind: 'disk-fill', target: { service: 'nats-1' } }, 'unknown kind "disk-fill"'],
   ['a target that does not exist', { kind: 'container-kill', target: { service: 'pg' } }, 'unknown service "pg"'],
