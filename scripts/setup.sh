@@ -78,8 +78,30 @@ build_base() {
   echo "$h"
 }
 
+# An image folder may hold a prepare.sh that stages generated inputs (static Go binaries, compiled
+# lab code) into its .build/ folder before hashing; it runs with this script's helpers in scope.
+prepare_service() {
+  local dir="$1"
+  [ -f "$dir/prepare.sh" ] || return 0
+  mkdir -p "$dir/.build"
+  # shellcheck source=/dev/null
+  (BUILD="$dir/.build" IMAGE_DIR="$dir" source "$dir/prepare.sh") || die "preparing $(basename "$dir") failed"
+}
+
+# Builds a pinned Go module as a static binary into $2 (the Go build cache makes repeats cheap).
+go_install_static() {
+  local pkg="$1" out="$2"
+  command -v go >/dev/null || die "Go is needed to build $pkg (install Go 1.22 or newer and run this again)"
+  if [ -x "$out/$(basename "${pkg%@*}")" ] && [ "$(cat "$out/.${pkg//\//_}" 2>/dev/null)" = "$pkg" ]; then return; fi
+  say "go install $pkg (static)"
+  CGO_ENABLED=0 GOBIN="$out" GOFLAGS=-trimpath go install "$pkg" >"$STATE/go-$(basename "${pkg%@*}").log" 2>&1 \
+    || die "go install $pkg failed, see $STATE/go-$(basename "${pkg%@*}").log"
+  echo "$pkg" >"$out/.${pkg//\//_}"
+}
+
 build_service() {
   local name="$1" parent="$2" dir="$ROOT/infra/images/$1" tag="faultline/$1:local"
+  prepare_service "$dir"
   local h; h="$(inputs_hash "$dir" "$parent")"
   if [ "$(image_hash "$tag")" = "$h" ]; then return; fi
   say "building $tag"
@@ -122,7 +144,8 @@ ensure_build() {
 
 ensure_docker
 ensure_temporal
-ensure_images
 ensure_node_modules
+# Compiled before the images: an image's prepare.sh may copy compiled code (the lab services).
 ensure_build
+ensure_images
 say "ready"
