@@ -18,11 +18,18 @@ import { runProbe, timeToGreen } from './probes';
 import { runRollback } from './rollback';
 import { collectLogs, stackDown, stackUp } from './stack';
 import { validateAgainstStack } from './stack/validate';
+import { findOrphans } from './safety/janitor';
+import { acquireLease, releaseLeases } from './safety/leases';
+import { helperResidue } from './safety/residue';
+import { armReverters, disarmReverters } from './safety/reverter';
 import { resolveTargets } from './targets';
 import type {
   ContainerRef,
   FaultRecord,
   InjectResult,
+  LeaseInput,
+  LeaseResult,
+  OrphanRun,
   RestoreResult,
   Sample,
   StackHandle,
@@ -82,10 +89,39 @@ export function createActivities(deps: ActivityDeps) {
       return boundary(() => resolveTargets(ops, input));
     },
     async injectFault(rec: FaultRecord): Promise<InjectResult> {
-      return boundary(() => injectFault(driverDeps, rec));
+      return boundary(async () => {
+        // The dead-man switch is armed before the target is touched, so no instant of the fault is uncovered.
+        const reverters = await armReverters(docker, rec);
+        const r = await injectFault(driverDeps, rec);
+        return reverters.length > 0 ? { ...r, details: [...r.details, `dead-man switch armed until ${new Date(rec.deadlineAt ?? 0).toISOString()}`] } : r;
+      });
     },
     async restoreFault(rec: FaultRecord): Promise<RestoreResult> {
-      return boundary(() => withHeartbeat(() => restoreFault(driverDeps, rec)));
+      return boundary(() =>
+        withHeartbeat(async () => {
+          const r = await restoreFault(driverDeps, rec);
+          // Only after every target is restored: a failed restore keeps its reverter as the safety net.
+          const fired = (await disarmReverters(docker, rec.faultId)).filter((d) => d.fired);
+          for (const d of fired) {
+            const o = r.outcomes.find((x) => x.container === d.target);
+            const note = `dead-man switch had fired (exit ${d.exitCode ?? '?'})`;
+            if (o) o.detail = o.detail ? `${o.detail}; ${note}` : note;
+          }
+          return r;
+        }),
+      );
+    },
+    async acquireLease(input: LeaseInput): Promise<LeaseResult> {
+      return boundary(() => acquireLease(docker, clock, input));
+    },
+    async releaseLeases(input: { run: string }): Promise<{ released: string[] }> {
+      return boundary(async () => ({ released: await releaseLeases(docker, input.run) }));
+    },
+    async scanHelpers(input: { run: string }): Promise<VerifyResult> {
+      return boundary(async () => ({ residue: await helperResidue(docker, input.run) }));
+    },
+    async findOrphanFaults(input: { lookbackMs: number }): Promise<OrphanRun[]> {
+      return boundary(() => findOrphans(Context.current().client, docker, { lookbackMs: input.lookbackMs, now: clock.now() }));
     },
     async verifyFault(rec: FaultRecord): Promise<VerifyResult> {
       return boundary(() => verifyFault(driverDeps, rec));

@@ -32,6 +32,8 @@ export interface FaultRecord {
   kind: FaultKind;
   spec: FaultSpec;
   targets: ContainerRef[];
+  /** Epoch ms after which the fault must revert itself at the target, even with no worker alive. */
+  deadlineAt?: number;
 }
 
 export interface InjectResult {
@@ -102,4 +104,32 @@ export interface ArtifactsInput {
   workflowId: string;
   project?: string;
   journal: unknown;
+}
+
+/** A run's claim on target containers, so two runs never inject into one container at once. */
+export interface LeaseInput {
+  run: string;
+  faultId: string;
+  targets: ContainerRef[];
+  /** Epoch ms after which the lease is stale and anyone may take it (the fault's TTL). */
+  expiresAt: number;
+}
+
+export interface LeaseHolder {
+  run: string;
+  faultId: string;
+  target: string;
+  expiresAt: number;
+}
+
+export type LeaseResult = { acquired: true } | { acquired: false; holder: LeaseHolder };
+
+/** Faults of runs that closed without restoring them (terminated, timed out), found by the janitor. */
+export interface OrphanRun {
+  workflowId: string;
+  runId: string;
+  status: string;
+  faultIds: string[];
+  /** Records recovered from the reverter containers' labels; a fault with no reverter has nothing left to undo. */
+  records: FaultRecord[];
 }

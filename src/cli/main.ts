@@ -46,7 +46,9 @@ export async function main(argv: string[]): Promise<number> {
     .command('worker')
     .description('run a worker on the "faultline" task queue until SIGINT/SIGTERM')
     .option('--identity <name>', 'worker identity shown in the Web UI')
-    .action(async (o: { identity?: string }) => {
+    .option('--no-janitor', 'do not create the janitor schedule')
+    .option('--janitor-every <duration>', 'how often the janitor schedule sweeps (when this worker creates it)', '30s')
+    .action(async (o: { identity?: string; janitor: boolean; janitorEvery: string }) => {
       code = await workerCommand(o, out);
     });
   program

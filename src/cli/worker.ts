@@ -2,17 +2,22 @@
 import { hostname } from 'node:os';
 import { NativeConnection } from '@temporalio/worker';
 import { artifactsRoot } from '../temporal/config';
+import { JANITOR_SCHEDULE_ID, ensureJanitorSchedule } from '../temporal/janitor-schedule';
 import { TASK_QUEUE } from '../temporal/search-attributes';
 import { createWorker } from '../worker/create';
 import { installRuntime } from '../worker/runtime';
 import type { Output } from './output';
 import { openSession } from './session';
 
-export async function workerCommand(opts: { identity?: string }, out: Output): Promise<number> {
+export async function workerCommand(opts: { identity?: string; janitor?: boolean; janitorEvery?: string }, out: Output): Promise<number> {
   installRuntime('WARN', ['SIGINT', 'SIGTERM']);
   const session = await openSession(out, { startServer: true });
   const connection = await NativeConnection.connect({ address: session.settings.address });
   const identity = opts.identity ?? `faultline-worker-${process.pid}@${hostname()}`;
+  if (opts.janitor !== false) {
+    const created = await ensureJanitorSchedule(session.client, { every: opts.janitorEvery });
+    out.info(created ? `created the janitor schedule "${JANITOR_SCHEDULE_ID}"` : `janitor schedule "${JANITOR_SCHEDULE_ID}" is in place`);
+  }
   const worker = await createWorker({ connection, namespace: session.settings.namespace, artifactsRoot: artifactsRoot(), identity });
   out.info(`worker ${identity} polling task queue "${TASK_QUEUE}" on ${session.settings.address} (namespace ${session.settings.namespace})`);
   try {

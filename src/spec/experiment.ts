@@ -4,6 +4,7 @@ import { Duration } from './duration';
 import { Expectation } from './expect';
 import { ProbeRef, ProbeSpec, describeProbe } from './probes';
 import { referenceProblems } from './references';
+import { Safety } from './safety';
 import { Rollback, Step } from './steps';
 
 /** One experiment, as written in a scenario file and as passed to the `experiment` workflow. */
@@ -41,6 +42,8 @@ export const Experiment = z
     method: z.array(Step).min(1, 'the method needs at least one step'),
     rollbacks: z.array(Rollback).default([]),
     checks: z.array(CheckSpec).default([]),
+    /** Fault TTLs (the dead-man switch) and target leases. */
+    safety: Safety.prefault({}),
   })
   .strict()
   .superRefine((e, ctx) => {

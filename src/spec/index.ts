@@ -7,5 +7,6 @@ export * from './experiment';
 export * from './faults';
 export * from './parse';
 export * from './probes';
+export * from './safety';
 export * from './steps';
 export * from './target';

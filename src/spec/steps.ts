@@ -14,7 +14,13 @@ export const STEP_KEYS = ['fault', 'wait', 'probe', 'serial', 'parallel'] as con
 const StepId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are kebab-case').optional();
 
 export const FaultStep = z
-  .object({ id: StepId, fault: FaultSpec, duration: Duration.optional() })
+  .object({
+    id: StepId,
+    fault: FaultSpec,
+    duration: Duration.optional(),
+    /** How long the fault may live before it reverts itself at the target; see spec/safety.ts for the default. */
+    ttl: Duration.optional(),
+  })
   .strict();
 export const WaitStep = z.object({ id: StepId, wait: Duration }).strict();
 export const ProbeStep = z.object({ id: StepId, probe: ProbeRef, expect: Expectation.optional() }).strict();

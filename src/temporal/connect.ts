@@ -4,12 +4,16 @@
  * the workflow task, so Faultline registers them itself (idempotent).
  */
 import { Client, Connection } from '@temporalio/client';
+import { SearchAttributeType } from '@temporalio/common';
 import { FaultlineError } from '../errors';
 import type { TemporalSettings } from './config';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 
-/** IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD in temporal.api.enums.v1. */
-const KEYWORD = 2;
+/** IndexedValueType in temporal.api.enums.v1: KEYWORD = 2, KEYWORD_LIST = 7. */
+const INDEXED: Partial<Record<SearchAttributeType, number>> = {
+  [SearchAttributeType.KEYWORD]: 2,
+  [SearchAttributeType.KEYWORD_LIST]: 7,
+};
 
 export async function connectClient(s: TemporalSettings): Promise<{ client: Client; connection: Connection }> {
   let connection: Connection;
@@ -32,7 +36,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   try {
     await connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, KEYWORD])),
+      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED[k.type] ?? 2])),
     });
   } catch (err) {
     // Another process may have added them between our list and add; only a real gap is an error.

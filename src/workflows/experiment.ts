@@ -23,6 +23,7 @@ import { Saga, errorText } from './saga';
 import { runSteadyState } from './steady-state';
 import { finishRun } from './finish';
 import { abortSignal, statusQuery } from './messages';
+import { releaseLeases } from './safety';
 
 
 export async function experiment(input: unknown): Promise<Journal> {
@@ -98,6 +99,9 @@ export async function experiment(input: unknown): Promise<Journal> {
     if (saga.failures.length > 0) {
       verdicts.dirty = true;
       journal.reasons.push(...saga.failures);
+    } else {
+      // A fault that could not be restored keeps its lease until its TTL, so no other run faults it meanwhile.
+      await releaseLeases(journal);
     }
     await finishRun({ exp, journal, stack, project, saga, verdicts, probes, setPhase, runChecks });
     journal.outcome = decideOutcome(verdicts);

@@ -72,6 +72,12 @@ export async function finishRun(ctx: FinishContext): Promise<void> {
       journal.residue.push(`${rec.faultId}: residue scan failed: ${errorText(err)}`);
     }
   }
+  try {
+    const v = await quick.scanHelpers.executeWithOptions(summary('residue scan: reverters, leases, helpers'), [{ run: journal.workflowId }]);
+    journal.residue.push(...v.residue);
+  } catch (err) {
+    journal.residue.push(`helper residue scan failed: ${errorText(err)}`);
+  }
   if (journal.residue.length > 0) {
     verdicts.dirty = true;
     journal.reasons.push(`residue left behind: ${journal.residue.join('; ')}`);

@@ -12,6 +12,7 @@ import {
   describeFault,
   probeLabel,
   describeTarget,
+  faultTtlMs,
   isFault,
   isParallel,
   isProbe,
@@ -22,6 +23,7 @@ import {
 } from '../spec';
 import { selectTargets } from '../spec/select';
 import { probing, quick, summary } from './activities';
+import { takeLease } from './lease';
 import type { Saga } from './saga';
 
 export interface MethodContext {
@@ -76,13 +78,11 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
     { project: ctx.project, target: fault.target },
   ]);
   const targets = selectTargets(candidates, fault.target.mode, Math.random, describeTarget(fault.target));
-  const record: FaultRecord = {
-    faultId: `${workflowInfo().workflowId}/${path}`,
-    stepPath: path,
-    kind: fault.kind,
-    spec: fault,
-    targets,
-  };
+  const faultId = `${workflowInfo().workflowId}/${path}`;
+  const ttlMs = faultTtlMs(ctx.exp.method, path, step, ctx.exp.safety.grace);
+  // The deadline starts when the lease is ours, so time spent waiting for another run is not lost.
+  const deadlineAt = await takeLease(faultId, targets, ttlMs, ctx.exp.safety.lease);
+  const record: FaultRecord = { faultId, stepPath: path, kind: fault.kind, spec: fault, targets, deadlineAt };
   const entry = {
     faultId: record.faultId,
     stepPath: path,

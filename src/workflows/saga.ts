@@ -3,9 +3,10 @@
  * half-applied inject (or one whose worker died mid-call) is still undone. Restores run in reverse
  * order and must be idempotent, which the fault drivers guarantee by keying on the fault id.
  */
-import { CancellationScope } from '@temporalio/workflow';
+import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
 import type { FaultRecord, RestoreResult } from '../activities/types';
 import type { FaultEntry } from '../report/journal';
+import { SA_FAULTS } from '../temporal/search-attributes';
 import { restoring, summary } from './activities';
 
 export interface Compensation {
@@ -24,6 +25,16 @@ export class Saga {
   register(c: Compensation): void {
     this.stack.push(c);
     this.all.push(c);
+    this.publish();
+  }
+
+  /**
+   * Keeps `FaultlineFaults` equal to the faults not yet restored. Set before the inject is scheduled,
+   * so a run terminated mid-inject still tells the janitor what it may have left behind.
+   */
+  private publish(): void {
+    const ids = this.stack.map((c) => c.record.faultId);
+    upsertSearchAttributes([{ key: SA_FAULTS, value: ids.length > 0 ? ids : null }]);
   }
 
   /** Every fault ever registered, restored or not: the residue scan checks them all. */
@@ -69,6 +80,7 @@ export class Saga {
       c.entry.restoreDetails = r.outcomes.map((o) => `${o.container}: ${o.outcome}${o.detail ? ` (${o.detail})` : ''}`);
       this.lastRestoreAt = Math.max(this.lastRestoreAt, r.restoredAt);
       this.stack.splice(this.stack.indexOf(c), 1);
+      this.publish();
     } catch (err) {
       c.entry.restore = 'failed';
       c.entry.error = errorText(err);

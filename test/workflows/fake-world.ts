@@ -22,6 +22,9 @@ export class FakeWorld {
   reportResidue = false;
   greenAfterMs = 500;
   withinOverride?: number;
+  /** Target name -> holding run, like the Docker-backed leases (expiry is not modelled here). */
+  readonly leases = new Map<string, string>();
+  leftoverHelpers: string[] = [];
 
   constructor(names: string[]) {
     for (const n of names) this.containers.set(n, { running: true, paused: false });
@@ -104,6 +107,29 @@ export class FakeWorld {
       async runRollback(input) {
         w.calls.push(`rollback:${input.action}`);
         return { restoredAt: Date.now(), outcomes: [] };
+      },
+      async acquireLease(input) {
+        w.calls.push('acquireLease');
+        for (const t of input.targets) {
+          const holder = w.leases.get(t.name);
+          if (holder && holder !== input.run) return { acquired: false, holder: { run: holder, faultId: `${holder}/method[0]`, target: t.name, expiresAt: input.expiresAt } };
+        }
+        for (const t of input.targets) w.leases.set(t.name, input.run);
+        return { acquired: true };
+      },
+      async releaseLeases(input) {
+        w.calls.push('releaseLeases');
+        const released = [...w.leases].filter(([, run]) => run === input.run).map(([name]) => name);
+        for (const n of released) w.leases.delete(n);
+        return { released };
+      },
+      async scanHelpers() {
+        w.calls.push('scanHelpers');
+        return { residue: w.leftoverHelpers };
+      },
+      async findOrphanFaults() {
+        w.calls.push('findOrphanFaults');
+        return [];
       },
     };
   }

@@ -2,6 +2,7 @@
 // Undone by: starting the container again if it is not running; SIGCONT after a stop-type signal.
 import type { FaultOf } from '../../spec/faults';
 import { type FaultContext, type FaultDriver, type TargetOutcome, containerResidue, ensureRunning } from './driver';
+import { startScript } from './self-revert';
 
 type KillFault = FaultOf<'container-kill'>;
 
@@ -32,4 +33,6 @@ export const containerKill: FaultDriver<KillFault> = {
   },
 
   verify: containerResidue,
+
+  selfRevert: (rec, target) => startScript(target.id, rec.spec.kind === 'container-kill' && STOP_SIGNALS.has(rec.spec.signal)),
 };

@@ -3,6 +3,7 @@
 import type { FaultOf } from '../../spec/faults';
 import { isGone } from '../ports';
 import { type FaultContext, type FaultDriver, type TargetContext, type TargetOutcome, containerResidue } from './driver';
+import { unpauseScript } from './self-revert';
 
 type PauseFault = FaultOf<'container-pause'>;
 
@@ -16,6 +17,8 @@ export const containerPause: FaultDriver<PauseFault> = {
   restore: ensureUnpaused,
 
   verify: containerResidue,
+
+  selfRevert: (_rec, target) => unpauseScript(target.id),
 };
 
 /** Unpauses the target if it is paused; shared with the `container-unpause` rollback. */

@@ -20,4 +20,7 @@ export const containerRestart: FaultDriver<RestartFault> = {
   },
 
   verify: containerResidue,
+
+  // No selfRevert: a restart is over when the inject returns, so nothing is left for a dead-man
+  // switch to undo; a restart that left the target down is the restore's (or the janitor's) job.
 };

@@ -3,6 +3,7 @@
 import { toMs } from '../../spec/duration';
 import type { FaultOf } from '../../spec/faults';
 import { type FaultContext, type FaultDriver, type TargetOutcome, containerResidue, ensureRunning, graceSeconds } from './driver';
+import { startScript } from './self-revert';
 
 type StopFault = FaultOf<'container-stop'>;
 
@@ -18,4 +19,6 @@ export const containerStop: FaultDriver<StopFault> = {
   },
 
   verify: containerResidue,
+
+  selfRevert: (_rec, target) => startScript(target.id),
 };

@@ -5,7 +5,7 @@
  */
 import { FaultlineError } from '../../errors';
 import { type Clock, type ContainerOps, type ContainerState, isGone } from '../ports';
-import type { ContainerRef, RestoreOutcome } from '../types';
+import type { ContainerRef, FaultRecord, RestoreOutcome } from '../types';
 
 export interface FaultDeps {
   ops: ContainerOps;
@@ -29,6 +29,18 @@ export interface TargetOutcome {
   detail?: string;
 }
 
+/** What must run at the target to undo this fault if nobody restores it in time. */
+export interface SelfRevert {
+  /** Container whose network namespace the reverter joins (with NET_ADMIN), e.g. for iptables rules. */
+  netnsOf?: string;
+  /** The reverter mounts /var/run/docker.sock (container faults: unpause, start via curl --unix-socket). */
+  dockerSocket?: boolean;
+  /** Docker network the reverter joins to reach a service's API (e.g. Toxiproxy), when not in a netns. */
+  network?: string;
+  /** POSIX sh, idempotent; faultline/base:bookworm has sh, curl, iptables, iproute2, nc. */
+  script: string;
+}
+
 export interface FaultDriver<F> {
   /** Applies the fault to one target; returns one line for the journal. Safe to repeat. */
   inject(ctx: FaultContext<F>): Promise<string>;
@@ -36,6 +48,8 @@ export interface FaultDriver<F> {
   restore(ctx: FaultContext<F>): Promise<TargetOutcome>;
   /** Residue left on the target; empty means clean. */
   verify(ctx: FaultContext<F>): Promise<string[]>;
+  /** The dead-man switch for one target; absent when the fault leaves nothing to undo. */
+  selfRevert?(rec: FaultRecord, target: ContainerRef): SelfRevert;
 }
 
 /** How long a restore waits for a started container to report running before it asks for a retry. */

@@ -1,0 +1,100 @@
+/**
+ * The dead-man switch. Before a fault touches its target, a small reverter container starts beside
+ * it: it sleeps until the fault's deadline and then runs the driver's self-revert script. It needs
+ * nothing else alive (no worker, no janitor, no Temporal server), only the Docker engine. A normal
+ * restore removes it; one that has fired stays (exited) until then, as evidence in the journal.
+ */
+import type Docker from 'dockerode';
+import { FaultlineError } from '../../errors';
+import { driverFor } from '../faults/registry';
+import type { FaultRecord } from '../types';
+import { HELPER_IMAGE, LABEL, type Helper, helperName, listHelpers, removeHelper, statusOf } from './helpers';
+
+/** Sleeps in whole seconds while far from the deadline, then in short steps, then reverts with retries. */
+const RUNNER = `set -u
+while :; do
+  left=$(( FL_DEADLINE_MS - $(date +%s%3N) ))
+  [ "$left" -le 0 ] && break
+  if [ "$left" -gt 2000 ]; then sleep $(( (left - 1000) / 1000 )); else sleep 0.2; fi
+done
+echo "deadline passed: reverting $FL_FAULT on $FL_TARGET"
+i=0
+until sh -c "$FL_SCRIPT"; do
+  i=$((i + 1)); [ "$i" -ge 30 ] && { echo "giving up after $i attempts"; exit 1; }
+  sleep 1
+done
+echo reverted`;
+
+/** Starts one reverter per target of the record (idempotent). Kinds without selfRevert get none. */
+export async function armReverters(docker: Docker, rec: FaultRecord): Promise<string[]> {
+  const driver = driverFor(rec.spec.kind);
+  if (!driver.selfRevert || rec.deadlineAt === undefined) return [];
+  const run = rec.faultId.slice(0, rec.faultId.lastIndexOf('/'));
+  const names: string[] = [];
+  for (const target of rec.targets) {
+    const how = driver.selfRevert(rec, target);
+    const name = helperName('reverter', rec.faultId, target.id);
+    const labels = {
+      [LABEL.helper]: 'reverter',
+      [LABEL.run]: run,
+      [LABEL.fault]: rec.faultId,
+      [LABEL.target]: target.name,
+      [LABEL.deadline]: String(rec.deadlineAt),
+      // The whole record, so the janitor can restore the fault with its driver from labels alone.
+      [LABEL.record]: JSON.stringify(rec),
+    };
+    try {
+      const c = await docker.createContainer({
+        name,
+        Image: HELPER_IMAGE,
+        Cmd: ['sh', '-c', RUNNER],
+        Env: [`FL_DEADLINE_MS=${rec.deadlineAt}`, `FL_SCRIPT=${how.script}`, `FL_FAULT=${rec.faultId}`, `FL_TARGET=${target.name}`],
+        Labels: labels,
+        HostConfig: {
+          NetworkMode: how.netnsOf ? `container:${how.netnsOf}` : (how.network ?? 'none'),
+          CapAdd: how.netnsOf ? ['NET_ADMIN'] : [],
+          Binds: how.dockerSocket ? ['/var/run/docker.sock:/var/run/docker.sock'] : [],
+        },
+      });
+      await c.start();
+    } catch (err) {
+      // 409: a retried inject finds its reverter already there; make sure it runs.
+      if (statusOf(err) !== 409) throw new FaultlineError('ReverterFailed', `cannot start the reverter for ${target.name}: ${(err as Error).message}`, { cause: err });
+      await docker.getContainer(name).start().catch((e: unknown) => {
+        if (statusOf(e) !== 304) throw e;
+      });
+    }
+    names.push(name);
+  }
+  return names;
+}
+
+export interface Disarmed {
+  target: string;
+  /** The reverter had already run its script: the dead-man switch fired before the restore. */
+  fired: boolean;
+  exitCode?: number;
+}
+
+/** Removes the fault's reverters after a successful restore, noting which had already fired. */
+export async function disarmReverters(docker: Docker, faultId: string): Promise<Disarmed[]> {
+  const found: Helper[] = await listHelpers(docker, { fault: faultId });
+  const out: Disarmed[] = [];
+  for (const h of found.filter((x) => x.kind === 'reverter')) {
+    let exitCode: number | undefined;
+    if (h.state === 'exited') exitCode = (await docker.getContainer(h.id).inspect().catch(() => undefined))?.State.ExitCode;
+    await removeHelper(docker, h.id);
+    out.push({ target: h.labels[LABEL.target] ?? h.name, fired: h.state === 'exited', exitCode });
+  }
+  return out;
+}
+
+/** The records of a run's armed reverters, read back from their labels. */
+export async function reverterRecords(docker: Docker, run: string): Promise<FaultRecord[]> {
+  const byFault = new Map<string, FaultRecord>();
+  for (const h of await listHelpers(docker, { run })) {
+    const json = h.labels[LABEL.record];
+    if (h.kind === 'reverter' && json && !byFault.has(h.labels[LABEL.fault])) byFault.set(h.labels[LABEL.fault], JSON.parse(json) as FaultRecord);
+  }
+  return [...byFault.values()];
+}
