@@ -1,0 +1,122 @@
+/**
+ * Target leases with two real runs on one container (real Temporal, real Docker, a real worker
+ * process), and the run-level residue scan: a Faultline helper left behind makes the run dirty.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { HELPER_IMAGE, LABEL } from '../../src/activities/safety/helpers';
+import { stackDown } from '../../src/activities/stack';
+import type { Journal } from '../../src/report/journal';
+import type { ExperimentInput } from '../../src/spec';
+import { TASK_QUEUE } from '../../src/temporal/search-attributes';
+import { statusQuery } from '../../src/workflows/messages';
+import { docker, experiment, helpersOf, removeHelpersOf, targetState, waitFor } from '../helpers/safety';
+import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
+import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
+
+let t: TestTemporal;
+let artifacts: string;
+let w: WorkerProcess;
+const projects: string[] = [];
+const runs: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestTemporal();
+  artifacts = mkdtempSync(join(tmpdir(), 'fl5b-lease-'));
+  w = await spawnWorker(t.address, artifacts, 'fl5b-lease-worker');
+});
+
+afterAll(async () => {
+  await w?.kill('SIGKILL');
+  for (const r of runs) await removeHelpersOf(r);
+  for (const p of projects) await stackDown(docker, p);
+  await t?.teardown();
+  rmSync(artifacts, { recursive: true, force: true });
+});
+
+const hex = () => randomBytes(3).toString('hex');
+const pause = { kind: 'container-pause' as const, target: { service: 'sleeper' } };
+
+function newProject(what: string): string {
+  const p = `fl5b-${what}-${hex()}`;
+  projects.push(p);
+  return p;
+}
+
+async function start(exp: ExperimentInput, what: string): Promise<WorkflowHandle> {
+  const workflowId = `fl5b-${what}-${hex()}`;
+  runs.push(workflowId);
+  return t.client.workflow.start('experiment', { taskQueue: TASK_QUEUE, workflowId, args: [exp] });
+}
+
+async function activityTypes(h: WorkflowHandle): Promise<string[]> {
+  const history = await h.fetchHistory();
+  return (history.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+}
+
+const injected = (h: WorkflowHandle) =>
+  waitFor('the fault to be injected', async () => ((await h.query(statusQuery)).activeFaults.length > 0 ? true : undefined));
+
+test('onBusy fail: the second run does not inject and names the holder', async () => {
+  const project = newProject('lease-a');
+  const first = await start(experiment(project, [{ fault: pause, duration: '6s' }]), 'holder');
+  await injected(first);
+  const second = await start(experiment(project, [{ fault: pause, duration: '2s' }], { lease: { onBusy: 'fail' } }), 'intruder');
+  const j2 = (await second.result()) as Journal;
+  expect(j2.outcome).toBe('error');
+  expect(j2.faults).toEqual([]);
+  expect(j2.reasons.join('\n')).toContain(`target ${project}-sleeper-1 is leased by run ${first.workflowId} (fault ${first.workflowId}/method[0])`);
+  // The failed run never scheduled an inject. (Its stack-up adopted the shared stack, and adopting
+  // unpauses a paused container, so the target's state here says nothing about the lease.)
+  expect(await activityTypes(second)).not.toContain('injectFault');
+  expect(await activityTypes(second)).toContain('acquireLease');
+  const j1 = (await first.result()) as Journal;
+  expect(j1.outcome).toBe('passed');
+  expect(j2.residue).toEqual([]);
+  expect(await helpersOf(first.workflowId)).toEqual([]);
+});
+
+test('onBusy wait: the second run injects only after the first restored and released', async () => {
+  const project = newProject('lease-b');
+  const first = await start(experiment(project, [{ fault: pause, duration: '4s' }]), 'first');
+  await injected(first);
+  const second = await start(experiment(project, [{ fault: pause, duration: '1s' }], { lease: { onBusy: 'wait', timeout: '60s' } }), 'second');
+  const [j1, j2] = (await Promise.all([first.result(), second.result()])) as [Journal, Journal];
+  expect([j1.outcome, j2.outcome]).toEqual(['passed', 'passed']);
+  expect(j2.faults[0].injectedAt).toBeGreaterThanOrEqual(j1.faults[0].restoredAt ?? Infinity);
+  expect(await targetState(project)).toEqual({ running: true, paused: false });
+});
+
+test("a dead run's lease does not block forever: it expires with the fault's TTL", async () => {
+  const project = newProject('lease-c');
+  const dead = await start(experiment(project, [{ fault: pause, duration: '2s' }], { grace: '1s' }), 'dead');
+  await injected(dead);
+  const lease = await waitFor('the lease', async () => (await helpersOf(dead.workflowId)).find((h) => h.kind === 'lease'));
+  await dead.terminate('test: a run that dies holding a lease');
+  const next = await start(experiment(project, [{ fault: pause, duration: '1s' }], { lease: { onBusy: 'wait', timeout: '60s' } }), 'next');
+  const j = (await next.result()) as Journal;
+  expect(j.outcome).toBe('passed');
+  // It waited for the expiry (the dead run's TTL), not less: the lease held while it was valid.
+  expect(j.faults[0].injectedAt).toBeGreaterThanOrEqual(Number(lease.labels[LABEL.deadline]));
+  expect(await targetState(project)).toEqual({ running: true, paused: false });
+});
+
+test('residue scan: a Faultline helper of the run left behind makes the outcome dirty', async () => {
+  const project = newProject('residue');
+  const handle = await start(experiment(project, [{ fault: pause, duration: '1s' }, { wait: '3s' }]), 'dirty');
+  await injected(handle);
+  // A helper nobody will remove, labelled like Faultline's own: the scan must report it.
+  await docker.createContainer({
+    name: `fl5b-stray-${hex()}`,
+    Image: HELPER_IMAGE,
+    Cmd: ['true'],
+    Labels: { [LABEL.helper]: 'stray', [LABEL.run]: handle.workflowId },
+  });
+  const j = (await handle.result()) as Journal;
+  expect(j.outcome).toBe('dirty');
+  expect(j.residue).toHaveLength(1);
+  expect(j.residue[0]).toMatch(/^stray container fl5b-stray-/);
+});
