@@ -62,8 +62,8 @@ test('a clean run passes and follows the saga order', async () => {
   const j = await run(w, spec());
   expect(j.outcome).toBe('passed');
   expect(w.calls).toEqual([
-    'validateStack', 'stackUp', 'probe', 'resolveTargets:a', 'inject:method[0]', 'restore:method[0]',
-    'timeToGreen', 'verify:method[0]', 'collectLogs', 'stackDown', 'writeJournal',
+    'validateStack', 'stackUp', 'probe', 'resolveTargets:a', 'acquireLease', 'inject:method[0]', 'restore:method[0]',
+    'releaseLeases', 'timeToGreen', 'verify:method[0]', 'scanHelpers', 'collectLogs', 'stackDown', 'writeJournal',
   ]);
   expect(j.faults[0]).toMatchObject({ faultId: `${j.workflowId}/method[0]`, restore: 'restored', targets: ['a'] });
   expect(j.checks[0].passed).toBe(true);
