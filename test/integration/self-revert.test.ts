@@ -1,0 +1,108 @@
+/**
+ * Each container fault's self-revert script, run by a real reverter container against a real
+ * target with only Docker involved: the fault is injected by its driver, the reverter is armed
+ * with a deadline a moment away, and the target must be clean again without any restore call.
+ */
+import { randomBytes } from 'node:crypto';
+import Docker from 'dockerode';
+import { createContainerOps } from '../../src/activities/docker/container-ops';
+import { injectFault } from '../../src/activities/faults';
+import { HELPER_IMAGE } from '../../src/activities/safety/helpers';
+import { armReverters, disarmReverters } from '../../src/activities/safety/reverter';
+import { systemClock } from '../../src/activities/ports';
+import type { FaultRecord } from '../../src/activities/types';
+import type { FaultSpec } from '../../src/spec';
+import { helpersOf, waitFor } from '../helpers/safety';
+
+const docker = new Docker();
+const deps = { ops: createContainerOps(docker), clock: systemClock };
+const made: string[] = [];
+const runs: string[] = [];
+
+afterAll(async () => {
+  for (const r of runs) for (const h of await helpersOf(r)) await docker.getContainer(h.id).remove({ force: true }).catch(() => undefined);
+  for (const id of made) await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+});
+
+async function target(): Promise<{ id: string; name: string }> {
+  const name = `fl5b-revert-target-${randomBytes(3).toString('hex')}`;
+  const c = await docker.createContainer({ name, Image: HELPER_IMAGE, Cmd: ['tini', '--', 'sleep', 'infinity'], HostConfig: { NetworkMode: 'none' } });
+  made.push(c.id);
+  await c.start();
+  return { id: c.id, name };
+}
+
+async function state(id: string) {
+  const s = (await docker.getContainer(id).inspect()).State;
+  return { running: s.Running, paused: s.Paused, pid: s.Pid };
+}
+
+/** Process state letter of the container's main process (T = stopped by a signal). */
+async function procState(id: string): Promise<string> {
+  const exec = await docker.getContainer(id).exec({ Cmd: ['sh', '-c', 'cut -d" " -f3 /proc/1/stat'], AttachStdout: true });
+  const stream = await exec.start({});
+  let out = '';
+  await new Promise<void>((resolve) => {
+    stream.on('data', (d: Buffer) => (out += d.toString()));
+    stream.on('end', () => resolve());
+  });
+  return out.replace(/[^A-Z]/g, '');
+}
+
+const run = (rec: FaultRecord): string => rec.faultId.split('/')[0];
+
+async function faultWithDeadline(spec: FaultSpec): Promise<{ rec: FaultRecord; id: string }> {
+  const t = await target();
+  const runId = `fl5b-selfrevert-${randomBytes(3).toString('hex')}`;
+  runs.push(runId);
+  const rec: FaultRecord = { faultId: `${runId}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 1500 };
+  expect(await armReverters(docker, rec)).toHaveLength(1);
+  await injectFault(deps, rec);
+  return { rec, id: t.id };
+}
+
+test.each([
+  ['container-pause', { kind: 'container-pause', target: { container: 'x', mode: 'all' } }],
+  ['container-stop', { kind: 'container-stop', target: { container: 'x', mode: 'all' }, grace: '0s' }],
+  ['container-kill', { kind: 'container-kill', target: { container: 'x', mode: 'all' }, signal: 'SIGKILL' }],
+] as Array<[string, FaultSpec]>)('%s reverts itself at its deadline', async (_kind, spec) => {
+  const { rec, id } = await faultWithDeadline(spec);
+  const broken = await state(id);
+  expect(broken.paused || !broken.running).toBe(true);
+  await waitFor('the target to be clean', async () => {
+    const s = await state(id);
+    return s.running && !s.paused ? true : undefined;
+  }, 20_000);
+  // The target is back a moment before its reverter has printed its last line and exited.
+  await waitFor('the reverter to exit', async () => ((await helpersOf(run(rec))).every((h) => h.state === 'exited') ? true : undefined), 10_000);
+  const disarmed = await disarmReverters(docker, rec.faultId);
+  expect(disarmed).toEqual([{ target: rec.targets[0].name, fired: true, exitCode: 0 }]);
+});
+
+test('container-kill with SIGSTOP: the reverter thaws the frozen process', async () => {
+  const { rec, id } = await faultWithDeadline({ kind: 'container-kill', target: { container: 'x', mode: 'all' }, signal: 'SIGSTOP' });
+  expect(await procState(id)).toBe('T');
+  await waitFor('the process to run again', async () => ((await procState(id)) !== 'T' ? true : undefined), 20_000, 250);
+  await waitFor('the reverter to exit', async () => ((await helpersOf(run(rec))).every((h) => h.state === 'exited') ? true : undefined), 10_000);
+  expect((await disarmReverters(docker, rec.faultId))[0].fired).toBe(true);
+});
+
+test('a reverter disarmed before its deadline never fires, and arming twice makes one', async () => {
+  const t = await target();
+  const runId = `fl5b-selfrevert-${randomBytes(3).toString('hex')}`;
+  runs.push(runId);
+  const spec: FaultSpec = { kind: 'container-pause', target: { container: 'x', mode: 'all' } };
+  const rec: FaultRecord = { faultId: `${runId}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 60_000 };
+  await armReverters(docker, rec);
+  await armReverters(docker, rec);
+  expect((await helpersOf(runId)).filter((h) => h.state === 'running')).toHaveLength(1);
+  expect(await disarmReverters(docker, rec.faultId)).toEqual([{ target: t.name, fired: false, exitCode: undefined }]);
+  expect(await helpersOf(runId)).toEqual([]);
+});
+
+test('container-restart arms no reverter: nothing is left to undo', async () => {
+  const t = await target();
+  const spec: FaultSpec = { kind: 'container-restart', target: { container: 'x', mode: 'all' }, grace: '0s' };
+  const rec: FaultRecord = { faultId: 'fl5b-none/method[0]', stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 1000 };
+  expect(await armReverters(docker, rec)).toEqual([]);
+});
