@@ -16,6 +16,7 @@ import type { ExperimentInput } from '../../src/spec';
 import { TASK_QUEUE } from '../../src/temporal/search-attributes';
 import { statusQuery } from '../../src/workflows/messages';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
+import { waitFor } from '../helpers/wait';
 import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
 
 const COMPOSE = join(__dirname, '..', '..', 'infra', 'docker', 'docker-compose.chaos.yml');
@@ -59,16 +60,6 @@ async function worker(name: string): Promise<WorkerProcess> {
   const w = await spawnWorker(t.address, artifacts, name);
   workers.push(w);
   return w;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 async function state(project: string, service: string) {

@@ -7,6 +7,8 @@ import Docker from 'dockerode';
 import { LABEL } from '../../src/activities/safety/helpers';
 import type { ExperimentInput } from '../../src/spec';
 
+export { waitFor } from './wait';
+
 export const SLEEPER = join(__dirname, '..', 'fixtures', 'compose', 'sleeper.yml');
 export const docker = new Docker();
 
@@ -18,16 +20,6 @@ export function experiment(project: string, method: ExperimentInput['method'], s
     method,
     ...(safety ? { safety } : {}),
   };
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 export async function targetState(project: string): Promise<{ running: boolean; paused: boolean }> {
