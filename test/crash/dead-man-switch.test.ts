@@ -116,9 +116,9 @@ test('worker and Temporal server both stopped while a fault is active: the dead-
   expect(unpausedAt).toBeLessThanOrEqual(deadline + 5000);
   // Not earlier than the deadline: it was the switch, not a restore that slipped out before the stop.
   expect(unpausedAt).toBeGreaterThanOrEqual(deadline - 200);
-  const fired = (await helpersOf(workflowId)).find((h) => h.kind === 'reverter');
-  expect(fired?.state).toBe('exited');
-  const logs = (await docker.getContainer(fired!.id).logs({ stdout: true, stderr: true })).toString();
+  // The target is back a moment before the reverter has printed its last line and exited.
+  const fired = await waitFor('the reverter to exit', async () => (await helpersOf(workflowId)).find((h) => h.kind === 'reverter' && h.state === 'exited'), 10_000);
+  const logs = (await docker.getContainer(fired.id).logs({ stdout: true, stderr: true })).toString();
   expect(logs).toContain('unpaused');
 
   // Bring the control plane back: the run resumes, finds the target clean and leaves no residue.
