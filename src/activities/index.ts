@@ -111,6 +111,14 @@ export function createActivities(deps: ActivityDeps) {
         }),
       );
     },
+    /** For a run that is extended: moves the fault's dead-man switch and leases to `rec.deadlineAt`. */
+    async rearmFault(rec: FaultRecord): Promise<{ reverters: string[] }> {
+      return boundary(async () => {
+        const run = rec.faultId.slice(0, rec.faultId.lastIndexOf('/'));
+        await acquireLease(docker, clock, { run, faultId: rec.faultId, targets: rec.targets, expiresAt: rec.deadlineAt ?? clock.now() });
+        return { reverters: await armReverters(docker, rec) };
+      });
+    },
     async acquireLease(input: LeaseInput): Promise<LeaseResult> {
       return boundary(() => acquireLease(docker, clock, input));
     },

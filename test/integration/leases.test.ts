@@ -104,19 +104,23 @@ test("a dead run's lease does not block forever: it expires with the fault's TTL
   expect(await targetState(project)).toEqual({ running: true, paused: false });
 });
 
-test('residue scan: a Faultline helper of the run left behind makes the outcome dirty', async () => {
+test('residue scan: a leftover reverter or other Faultline helper of the run makes the outcome dirty', async () => {
   const project = newProject('residue');
   const handle = await start(experiment(project, [{ fault: pause, duration: '1s' }, { wait: '3s' }]), 'dirty');
   await injected(handle);
-  // A helper nobody will remove, labelled like Faultline's own: the scan must report it.
-  await docker.createContainer({
-    name: `fl5b-stray-${hex()}`,
-    Image: HELPER_IMAGE,
-    Cmd: ['true'],
-    Labels: { [LABEL.helper]: 'stray', [LABEL.run]: handle.workflowId },
-  });
+  // Helpers nobody will remove, labelled like Faultline's own: a reverter of a fault that was never
+  // restored, and some other helper. The scan must report both.
+  for (const [kind, fault] of [['reverter', `${handle.workflowId}/method[9]`], ['stray', '']]) {
+    await docker.createContainer({
+      name: `fl5b-${kind}-${hex()}`,
+      Image: HELPER_IMAGE,
+      Cmd: ['true'],
+      Labels: { [LABEL.helper]: kind, [LABEL.run]: handle.workflowId, ...(fault ? { [LABEL.fault]: fault } : {}) },
+    });
+  }
   const j = (await handle.result()) as Journal;
   expect(j.outcome).toBe('dirty');
-  expect(j.residue).toHaveLength(1);
-  expect(j.residue[0]).toMatch(/^stray container fl5b-stray-/);
+  expect(j.residue).toHaveLength(2);
+  expect(j.residue[0]).toMatch(new RegExp(`^reverter container fl5b-reverter-\\w+ \\(created, fault ${handle.workflowId}/method\\[9\\]\\)$`));
+  expect(j.residue[1]).toMatch(/^stray container fl5b-stray-/);
 });

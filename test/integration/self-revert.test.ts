@@ -100,6 +100,19 @@ test('a reverter disarmed before its deadline never fires, and arming twice make
   expect(await helpersOf(runId)).toEqual([]);
 });
 
+test('arming again with another deadline moves the switch (a run that is extended)', async () => {
+  const t = await target();
+  const runId = `fl5b-selfrevert-${randomBytes(3).toString('hex')}`;
+  runs.push(runId);
+  const spec: FaultSpec = { kind: 'container-pause', target: { container: 'x', mode: 'all' } };
+  const rec: FaultRecord = { faultId: `${runId}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 600_000 };
+  await armReverters(docker, rec);
+  await injectFault(deps, rec);
+  await armReverters(docker, { ...rec, deadlineAt: Date.now() + 1000 });
+  await waitFor('the moved deadline to fire', async () => ((await state(t.id)).paused ? undefined : true), 20_000);
+  expect(await helpersOf(runId)).toHaveLength(1);
+});
+
 test('container-restart arms no reverter: nothing is left to undo', async () => {
   const t = await target();
   const spec: FaultSpec = { kind: 'container-restart', target: { container: 'x', mode: 'all' }, grace: '0s' };

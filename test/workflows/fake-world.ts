@@ -127,6 +127,10 @@ export class FakeWorld {
         w.calls.push('scanHelpers');
         return { residue: w.leftoverHelpers };
       },
+      async rearmFault(rec) {
+        w.calls.push(`rearm:${rec.stepPath}`);
+        return { reverters: [] };
+      },
       async findOrphanFaults() {
         w.calls.push('findOrphanFaults');
         return [];

@@ -7,7 +7,8 @@
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
 import { driverFor } from '../faults/registry';
-import type { FaultRecord } from '../types';
+import type { SelfRevert } from '../faults/driver';
+import type { ContainerRef, FaultRecord } from '../types';
 import { HELPER_IMAGE, LABEL, type Helper, helperName, listHelpers, removeHelper, statusOf } from './helpers';
 
 /** Sleeps in whole seconds while far from the deadline, then in short steps, then reverts with retries. */
@@ -25,48 +26,66 @@ until sh -c "$FL_SCRIPT"; do
 done
 echo reverted`;
 
-/** Starts one reverter per target of the record (idempotent). Kinds without selfRevert get none. */
+/**
+ * Starts one reverter per target of the record. Idempotent: a retried inject finds its reverter and
+ * only makes sure it runs. Called again with another `deadlineAt` (a run extended), it replaces the
+ * reverter, so the switch always holds the record's current deadline. Kinds without selfRevert get none.
+ */
 export async function armReverters(docker: Docker, rec: FaultRecord): Promise<string[]> {
   const driver = driverFor(rec.spec.kind);
   if (!driver.selfRevert || rec.deadlineAt === undefined) return [];
-  const run = rec.faultId.slice(0, rec.faultId.lastIndexOf('/'));
   const names: string[] = [];
   for (const target of rec.targets) {
-    const how = driver.selfRevert(rec, target);
     const name = helperName('reverter', rec.faultId, target.id);
-    const labels = {
-      [LABEL.helper]: 'reverter',
-      [LABEL.run]: run,
-      [LABEL.fault]: rec.faultId,
-      [LABEL.target]: target.name,
-      [LABEL.deadline]: String(rec.deadlineAt),
-      // The whole record, so the janitor can restore the fault with its driver from labels alone.
-      [LABEL.record]: JSON.stringify(rec),
-    };
-    try {
-      const c = await docker.createContainer({
-        name,
-        Image: HELPER_IMAGE,
-        Cmd: ['sh', '-c', RUNNER],
-        Env: [`FL_DEADLINE_MS=${rec.deadlineAt}`, `FL_SCRIPT=${how.script}`, `FL_FAULT=${rec.faultId}`, `FL_TARGET=${target.name}`],
-        Labels: labels,
-        HostConfig: {
-          NetworkMode: how.netnsOf ? `container:${how.netnsOf}` : (how.network ?? 'none'),
-          CapAdd: how.netnsOf ? ['NET_ADMIN'] : [],
-          Binds: how.dockerSocket ? ['/var/run/docker.sock:/var/run/docker.sock'] : [],
-        },
-      });
-      await c.start();
-    } catch (err) {
-      // 409: a retried inject finds its reverter already there; make sure it runs.
-      if (statusOf(err) !== 409) throw new FaultlineError('ReverterFailed', `cannot start the reverter for ${target.name}: ${(err as Error).message}`, { cause: err });
-      await docker.getContainer(name).start().catch((e: unknown) => {
-        if (statusOf(e) !== 304) throw e;
-      });
-    }
+    await armOne(docker, name, rec, target, driver.selfRevert(rec, target));
     names.push(name);
   }
   return names;
+}
+
+async function armOne(docker: Docker, name: string, rec: FaultRecord, target: ContainerRef, how: SelfRevert): Promise<void> {
+  const labels = {
+    [LABEL.helper]: 'reverter',
+    [LABEL.run]: rec.faultId.slice(0, rec.faultId.lastIndexOf('/')),
+    [LABEL.fault]: rec.faultId,
+    [LABEL.target]: target.name,
+    [LABEL.deadline]: String(rec.deadlineAt),
+    // The whole record, so the janitor can restore the fault with its driver from labels alone.
+    [LABEL.record]: JSON.stringify(rec),
+  };
+  const create = () =>
+    docker.createContainer({
+      name,
+      Image: HELPER_IMAGE,
+      Cmd: ['sh', '-c', RUNNER],
+      Env: [`FL_DEADLINE_MS=${rec.deadlineAt}`, `FL_SCRIPT=${how.script}`, `FL_FAULT=${rec.faultId}`, `FL_TARGET=${target.name}`],
+      Labels: labels,
+      HostConfig: {
+        NetworkMode: how.netnsOf ? `container:${how.netnsOf}` : (how.network ?? 'none'),
+        CapAdd: how.netnsOf ? ['NET_ADMIN'] : [],
+        Binds: how.dockerSocket ? ['/var/run/docker.sock:/var/run/docker.sock'] : [],
+      },
+    });
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await (await create()).start();
+        return;
+      } catch (err) {
+        if (statusOf(err) !== 409 || attempt > 0) throw err;
+      }
+      const existing = await docker.getContainer(name).inspect().catch(() => undefined);
+      if (existing?.Config.Labels?.[LABEL.deadline] === String(rec.deadlineAt)) {
+        await docker.getContainer(name).start().catch((e: unknown) => {
+          if (statusOf(e) !== 304) throw e;
+        });
+        return;
+      }
+      if (existing) await removeHelper(docker, existing.Id);
+    }
+  } catch (err) {
+    throw new FaultlineError('ReverterFailed', `cannot start the reverter for ${target.name}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 export interface Disarmed {
