@@ -14,6 +14,7 @@ import {
 } from './plan-tree';
 import { describeProbe } from './probes';
 import { isFault, isWait, walkSteps } from './steps';
+import { safetyLines } from './safety';
 import { describeTarget } from './target';
 
 /**
@@ -52,6 +53,7 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   }
   restore.push(...timed.map((f) => `${f.faultId}  ${f.description}: restored after ${formatDuration(f.duration ?? 0)}, or here if the run stops first`));
   section('restore phase (always runs, non-cancellable, newest fault first)', restore);
+  section('safety net (dead-man switch and target leases, docs/operations.md)', safetyLines(exp, WORKFLOW_ID));
 
   const rollbacks = exp.rollbacks.map((r, i) => `${i + 1}. ${r.action} ${describeTarget(r.target)}`);
   if (rollbacks.length && !exp.stack) rollbacks.push('skipped: rollbacks only run when the experiment has a stack');

@@ -3,7 +3,7 @@
  * itself at the target (the dead-man switch), and what happens when another run holds a target.
  */
 import { z } from 'zod';
-import { Duration, toMs } from './duration';
+import { Duration, formatDuration, formatMs, toMs } from './duration';
 import { type Step, isFault, isParallel, isSerial, isWait } from './steps';
 
 export const LeaseSettings = z
@@ -54,4 +54,23 @@ export function schedule(method: Step[]): { total: number; starts: Map<string, n
     return at;
   };
   return { total: walk(method, 'method', 0), starts };
+}
+
+/** The plan's "safety net" lines: each fault's TTL and how it was derived, then the lease policy. */
+export function safetyLines(exp: { method: Step[]; safety: Safety }, workflowId: string): string[] {
+  const grace = exp.safety.grace;
+  const lines: string[] = [];
+  const visit = (steps: Step[], prefix: string) =>
+    steps.forEach((s, i) => {
+      const path = `${prefix}[${i}]`;
+      if (isSerial(s)) visit(s.serial, `${path}.serial`);
+      if (isParallel(s)) visit(s.parallel, `${path}.parallel`);
+      if (!isFault(s)) return;
+      const how = s.ttl !== undefined ? 'explicit ttl' : s.duration !== undefined ? `duration + grace ${formatDuration(grace)}` : `rest of the method + grace ${formatDuration(grace)}`;
+      lines.push(`${workflowId}/${path}  reverts itself at the target ${formatMs(faultTtlMs(exp.method, path, s, grace))} after injection unless restored (${how})`);
+    });
+  visit(exp.method, 'method');
+  const l = exp.safety.lease;
+  lines.push(l.onBusy === 'fail' ? 'a target leased by another run ends this run with an error' : `a target leased by another run is waited for, up to ${formatDuration(l.timeout)}`);
+  return lines;
 }

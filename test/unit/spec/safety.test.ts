@@ -1,5 +1,6 @@
 /** Fault TTLs: explicit, duration + grace, and held faults from the planned rest of the method. */
 import { type Step, faultTtlMs, parseExperiment, schedule } from '../../../src/spec';
+import { renderPlan } from '../../../src/spec/plan';
 
 const pause = { kind: 'container-pause' as const, target: { service: 'a' } };
 
@@ -42,5 +43,28 @@ describe('fault TTL', () => {
     expect(() =>
       parseExperiment({ name: 'x', hypothesis: 'h', method: [{ wait: '1s' }], safety: { lease: { onBusy: 'steal' } } }, 'test'),
     ).toThrow(/safety\.lease\.onBusy/);
+  });
+});
+
+describe('plan', () => {
+  test('the plan shows every fault TTL and the lease policy', () => {
+    const e = parseExperiment(
+      {
+        name: 'x',
+        hypothesis: 'h',
+        stack: { compose: 'c.yml' },
+        method: [{ fault: pause, duration: '10s' }, { fault: pause }, { fault: pause, ttl: '2m' }, { wait: '20s' }],
+        safety: { grace: '5s', lease: { onBusy: 'fail' } },
+      },
+      'test',
+    );
+    const lines = renderPlan(e).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('safety net'));
+    expect(lines.slice(at + 1, at + 5)).toEqual([
+      '  <workflowId>/method[0]  reverts itself at the target 15s after injection unless restored (duration + grace 5s)',
+      '  <workflowId>/method[1]  reverts itself at the target 25s after injection unless restored (rest of the method + grace 5s)',
+      '  <workflowId>/method[2]  reverts itself at the target 2m after injection unless restored (explicit ttl)',
+      '  a target leased by another run ends this run with an error',
+    ]);
   });
 });
