@@ -3,7 +3,8 @@
  * processes. 1) The worker AND the Temporal server are stopped while a fault is active: the fault's
  * reverter container undoes it at its TTL, with nothing of Faultline alive. 2) A run is terminated
  * (no restore phase at all): the janitor schedule finds it through FaultlineFaults and restores it
- * long before the TTL. Both end with zero residue: target clean, no reverter, no lease.
+ * long before the TTL; the same for a run closed by its execution timeout. All end with zero
+ * residue: target clean, no reverter, no lease.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -65,26 +66,36 @@ async function reverterDeadline(run: string): Promise<number> {
   return Number(r.labels[LABEL.deadline]);
 }
 
-test('terminate a run while a fault is active: the janitor restores it within 10 s, long before its TTL', async () => {
-  const project = id('dms-b');
+test.each([
+  ['terminated', 'dms-b'],
+  ['timed out', 'dms-c'],
+] as const)('a run %s while a fault is active: the janitor restores it within 10 s, long before its TTL', async (how, tag) => {
+  const project = id(tag);
   const workflowId = project;
   projects.push(project);
   runs.push(workflowId);
   // Created before any worker, so the workers find it in place and keep this short interval.
   await ensureJanitorSchedule(t.client, { every: '2s' });
-  await worker('fl5b-dms-b-1');
+  if (workers.length === 0) await worker('fl5b-dms-janitor');
   // Held until the end of a 5-minute method: a TTL of about 6 minutes, so only the janitor can be fast.
   const exp = experiment(project, [{ fault: { kind: 'container-pause', target: { service: 'sleeper' } } }, { wait: '5m' }], { grace: '60s' });
-  const handle = await t.client.workflow.start('experiment', { taskQueue: TASK_QUEUE, workflowId, args: [exp] });
+  // An execution timeout closes the run on the server with no cleanup, exactly like terminate.
+  const timeout = how === 'timed out' ? { workflowExecutionTimeout: 12_000 } : {};
+  const handle = await t.client.workflow.start('experiment', { taskQueue: TASK_QUEUE, workflowId, args: [exp], ...timeout });
   await waitFor('the fault', async () => ((await handle.query(statusQuery)).activeFaults.length > 0 ? true : undefined));
   expect(await targetState(project)).toEqual({ running: true, paused: true });
   const deadline = await reverterDeadline(workflowId);
   expect((await helpersOf(workflowId)).map((h) => h.kind).sort()).toEqual(['lease', 'reverter']);
 
-  await handle.terminate('test: terminate skips the restore phase');
-  const terminatedAt = Date.now();
+  if (how === 'terminated') await handle.terminate('test: terminate skips the restore phase');
+  const closed = await waitFor('the run to close', async () => {
+    const d = await handle.describe();
+    return d.status.name !== 'RUNNING' ? d : undefined;
+  }, 60_000, 100);
+  expect(closed.status.name).toBe(how === 'terminated' ? 'TERMINATED' : 'TIMED_OUT');
+  const closedAt = closed.closeTime?.getTime() ?? Date.now();
   const unpausedAt = await waitFor('the janitor to unpause the target', async () => ((await targetState(project)).paused ? undefined : Date.now()), 60_000, 100);
-  expect(unpausedAt - terminatedAt).toBeLessThanOrEqual(10_000);
+  expect(unpausedAt - closedAt).toBeLessThanOrEqual(10_000);
   expect(unpausedAt).toBeLessThan(deadline - 60_000);
   // The janitor also removes the reverter and frees the lease: zero residue.
   await waitFor('no helpers left', async () => ((await helpersOf(workflowId)).length === 0 ? true : undefined), 20_000);
@@ -92,14 +103,16 @@ test('terminate a run while a fault is active: the janitor restores it within 10
   // The sweep that did it says so in its result (visibility may lag its completion by a moment).
   const restoredBy = await waitFor('the janitor run that restored it', () => restoredByJanitor(workflowId), 20_000, 500);
   expect(restoredBy).toEqual([`${workflowId}/method[0]`]);
-  await t.client.schedule.getHandle('faultline-janitor').delete();
 });
 
 test('worker and Temporal server both stopped while a fault is active: the dead-man switch reverts it within TTL + 5 s', async () => {
+  // No janitor here: only the switch may act (the run is still open anyway, so a janitor would not touch it).
+  await t.client.schedule.getHandle('faultline-janitor').delete().catch(() => undefined);
   const project = id('dms-a');
   const workflowId = project;
   projects.push(project);
   runs.push(workflowId);
+  for (const w of workers.splice(0)) await w.kill('SIGKILL');
   await worker('fl5b-dms-a-1');
   const exp = experiment(project, [{ fault: { kind: 'container-pause', target: { service: 'sleeper' } }, duration: '4s' }], { grace: '2s' });
   const handle = await t.client.workflow.start('experiment', { taskQueue: TASK_QUEUE, workflowId, args: [exp] });
