@@ -20,7 +20,7 @@ import { collectLogs, stackDown, stackUp } from './stack';
 import { validateAgainstStack } from './stack/validate';
 import { findOrphans } from './safety/janitor';
 import { acquireLease, releaseLeases } from './safety/leases';
-import { helperResidue } from './safety/residue';
+import { helperResidue } from './safety/helpers';
 import { armReverters, disarmReverters } from './safety/reverter';
 import { resolveTargets } from './targets';
 import type {

@@ -23,7 +23,7 @@ import { Saga, errorText } from './saga';
 import { runSteadyState } from './steady-state';
 import { finishRun } from './finish';
 import { abortSignal, statusQuery } from './messages';
-import { releaseLeases } from './safety';
+import { releaseLeases } from './lease';
 
 
 export async function experiment(input: unknown): Promise<Journal> {

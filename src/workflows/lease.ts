@@ -1,12 +1,15 @@
 /**
  * Takes the lease on a fault's targets before its inject, so two runs never fault one container at
  * once. A busy target either ends the run at once or is retried on a durable timer until the
- * holder finishes, its lease expires (its TTL), or the configured wait runs out.
+ * holder finishes, its lease expires (its TTL), or the configured wait runs out. The experiment and
+ * the janitor release a run's leases once its faults are restored.
  */
 import { ApplicationFailure, sleep, workflowInfo } from '@temporalio/workflow';
 import type { ContainerRef, LeaseHolder } from '../activities/types';
+import type { Journal } from '../report/journal';
 import { type Safety, toMs } from '../spec';
 import { quick, summary } from './activities';
+import { errorText } from './saga';
 
 const RETRY_MS = 1000;
 
@@ -29,4 +32,13 @@ export async function takeLease(faultId: string, targets: ContainerRef[], ttlMs:
 
 export function busyText(h: LeaseHolder): string {
   return `target ${h.target} is leased by run ${h.run} (fault ${h.faultId}) until ${new Date(h.expiresAt).toISOString()}`;
+}
+
+/** Releases the run's target leases; a failure is recorded (the residue scan will also see the lease). */
+export async function releaseLeases(journal: Journal): Promise<void> {
+  try {
+    await quick.releaseLeases.executeWithOptions(summary('release target leases'), [{ run: journal.workflowId }]);
+  } catch (err) {
+    journal.reasons.push(`target leases could not be released: ${errorText(err)}`);
+  }
 }

@@ -61,6 +61,16 @@ async function faultWithDeadline(spec: FaultSpec): Promise<{ rec: FaultRecord; i
   return { rec, id: t.id };
 }
 
+/** A pause of a fresh target, not yet armed or injected, due `inMs` from now. */
+async function pauseRecord(inMs: number) {
+  const t = await target();
+  const runId = `fl5b-selfrevert-${randomBytes(3).toString('hex')}`;
+  runs.push(runId);
+  const spec: FaultSpec = { kind: 'container-pause', target: { container: 'x', mode: 'all' } };
+  const rec: FaultRecord = { faultId: `${runId}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + inMs };
+  return { t, runId, rec };
+}
+
 test.each([
   ['container-pause', { kind: 'container-pause', target: { container: 'x', mode: 'all' } }],
   ['container-stop', { kind: 'container-stop', target: { container: 'x', mode: 'all' }, grace: '0s' }],
@@ -88,11 +98,7 @@ test('container-kill with SIGSTOP: the reverter thaws the frozen process', async
 });
 
 test('a reverter disarmed before its deadline never fires, and arming twice makes one', async () => {
-  const t = await target();
-  const runId = `fl5b-selfrevert-${randomBytes(3).toString('hex')}`;
-  runs.push(runId);
-  const spec: FaultSpec = { kind: 'container-pause', target: { container: 'x', mode: 'all' } };
-  const rec: FaultRecord = { faultId: `${runId}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 60_000 };
+  const { t, runId, rec } = await pauseRecord(60_000);
   await armReverters(docker, rec);
   await armReverters(docker, rec);
   expect((await helpersOf(runId)).filter((h) => h.state === 'running')).toHaveLength(1);
@@ -101,11 +107,7 @@ test('a reverter disarmed before its deadline never fires, and arming twice make
 });
 
 test('arming again with another deadline moves the switch (a run that is extended)', async () => {
-  const t = await target();
-  const runId = `fl5b-selfrevert-${randomBytes(3).toString('hex')}`;
-  runs.push(runId);
-  const spec: FaultSpec = { kind: 'container-pause', target: { container: 'x', mode: 'all' } };
-  const rec: FaultRecord = { faultId: `${runId}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 600_000 };
+  const { t, runId, rec } = await pauseRecord(600_000);
   await armReverters(docker, rec);
   await injectFault(deps, rec);
   await armReverters(docker, { ...rec, deadlineAt: Date.now() + 1000 });

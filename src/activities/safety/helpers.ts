@@ -56,3 +56,11 @@ export const statusOf = (err: unknown): number | undefined => (err as { statusCo
 /** One line per helper for the residue list. */
 export const describeHelper = (h: Helper): string =>
   `${h.kind} container ${h.name} (${h.state}${h.labels[LABEL.fault] ? `, fault ${h.labels[LABEL.fault]}` : ''}${h.labels[LABEL.target] ? `, target ${h.labels[LABEL.target]}` : ''})`;
+
+/**
+ * The run-level part of the residue scan: any helper still labelled with the run after its restore
+ * phase (a reverter whose fault was never restored, a lease never released, any other helper).
+ */
+export async function helperResidue(docker: Docker, run: string): Promise<string[]> {
+  return (await listHelpers(docker, { run })).map(describeHelper);
+}
