@@ -106,7 +106,8 @@ test.each([
 });
 
 test('worker and Temporal server both stopped while a fault is active: the dead-man switch reverts it within TTL + 5 s', async () => {
-  // No janitor here: only the switch may act (the run is still open anyway, so a janitor would not touch it).
+  // The worker process creates the janitor schedule when it finds none (default interval 30 s). The
+  // janitor leaves this run alone: it is still open when the control plane goes away.
   await t.client.schedule.getHandle('faultline-janitor').delete().catch(() => undefined);
   const project = id('dms-a');
   const workflowId = project;
@@ -114,6 +115,10 @@ test('worker and Temporal server both stopped while a fault is active: the dead-
   runs.push(workflowId);
   for (const w of workers.splice(0)) await w.kill('SIGKILL');
   await worker('fl5b-dms-a-1');
+  const schedule = await t.client.schedule.getHandle('faultline-janitor').describe();
+  expect(schedule.spec.intervals?.[0]?.every).toBe(30_000);
+  expect(schedule.action.type === 'startWorkflow' && schedule.action.workflowType).toBe('janitor');
+  expect(schedule.policies.overlap).toBe('SKIP');
   const exp = experiment(project, [{ fault: { kind: 'container-pause', target: { service: 'sleeper' } }, duration: '4s' }], { grace: '2s' });
   const handle = await t.client.workflow.start('experiment', { taskQueue: TASK_QUEUE, workflowId, args: [exp] });
   await waitFor('the fault', async () => ((await handle.query(statusQuery)).activeFaults.length > 0 ? true : undefined));
