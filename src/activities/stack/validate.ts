@@ -58,6 +58,7 @@ function checkProbe(ctx: Ctx, p: ProbeSpec, path: string): void {
   if (p.kind === 'container') return checkTarget(ctx, p.target, `${path}.target`);
   if (p.service !== undefined && p.port !== undefined) checkEndpoint(ctx, p.service, p.port, path);
   if (p.kind === 'nats' && p.via?.service !== undefined) checkEndpoint(ctx, p.via.service, p.via.port, `${path}.via`);
+  if (p.kind === 'jetstream' && p.service !== undefined) checkEndpoint(ctx, p.service, p.monitorPort, `${path}.monitor`);
 }
 
 function checkEndpoint(ctx: Ctx, service: string, port: number, path: string): void {
