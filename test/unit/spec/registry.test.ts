@@ -31,6 +31,8 @@ const MINIMAL_PROBES: Record<ProbeKind, object> = {
   postgres: { sql: 'select 1' },
   nats: {},
   container: { target: { container: 'web-1' } },
+  jetstream: {},
+  'nats-monitor': {},
 };
 const MINIMAL_CHECKS: Record<CheckKind, object> = {
   'time-to-green': { probe: 'p', within: '10s' },
