@@ -15,6 +15,7 @@ import { runDir, writeJournalFiles } from './artifacts/write';
 import { injectFault, restoreFault, verifyFault } from './faults';
 import type { Clock, ContainerOps } from './ports';
 import { runProbe, timeToGreen } from './probes';
+import { pickTargetByProbe } from './probe-target';
 import { runRollback } from './rollback';
 import { collectLogs, stackDown, stackUp } from './stack';
 import { validateAgainstStack } from './stack/validate';
@@ -28,6 +29,8 @@ import type {
   StackHandle,
   TimeToGreenResult,
   VerifyResult,
+  PickTargetInput,
+  PickTargetResult,
   ProbeInput,
   ResolveTargetsInput,
   RollbackInput,
@@ -80,6 +83,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     async resolveTargets(input: ResolveTargetsInput): Promise<ContainerRef[]> {
       return boundary(() => resolveTargets(ops, input));
+    },
+    async pickTargetByProbe(input: PickTargetInput): Promise<PickTargetResult> {
+      return boundary(() => pickTargetByProbe(driverDeps, input));
     },
     async injectFault(rec: FaultRecord): Promise<InjectResult> {
       return boundary(() => injectFault(driverDeps, rec));

@@ -3,6 +3,7 @@
  * its types and never pull in dockerode, fs or net.
  */
 import type { Expectation, FaultKind, FaultSpec, ProbeSpec, StackSpec, Target } from '../spec';
+import type { ProbeChoice, SelectionMode } from '../spec/target';
 
 /** A container as the activities see it. `service` is the compose service it belongs to, if any. */
 export interface ContainerRef {
@@ -84,6 +85,21 @@ export interface TimeToGreenResult {
   elapsedMs?: number;
   attempts: number;
   lastError?: string;
+}
+
+/** A fault target chosen by a probe: the library probe (resolved) and how to read its value. */
+export interface PickTargetInput {
+  choice: ProbeChoice;
+  probe: ProbeSpec;
+  mode: SelectionMode;
+  stack?: StackHandle;
+}
+
+export interface PickTargetResult {
+  /** A plain service or container target naming what the probe returned. */
+  target: Target;
+  value: string;
+  sample: Sample;
 }
 
 export interface ResolveTargetsInput {

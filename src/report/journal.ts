@@ -34,6 +34,8 @@ export interface FaultEntry {
   targets: string[];
   /** Candidates the selection chose from; recorded so a random pick can be audited. */
   candidates: string[];
+  /** For a target chosen by a probe: which probe, what it returned and the sample it came from. */
+  chosenBy?: { probe: string; select: string; value: string; sample: Sample };
   injectedAt?: number;
   injectDetails?: string[];
   restoredAt?: number;

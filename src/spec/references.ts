@@ -33,6 +33,8 @@ export function referenceProblems(input: unknown): ReferenceProblem[] {
     entries(steps).forEach((s, i) => {
       const path = [...prefix, i];
       if ('fault' in s) faults++;
+      const target = isRecord(s.fault) && isRecord(s.fault.target) ? s.fault.target : {};
+      if (isRecord(target.fromProbe)) ref(target.fromProbe.probe, [...path, 'fault', 'target', 'fromProbe', 'probe']);
       if ('probe' in s) ref(s.probe, [...path, 'probe']);
       if (typeof s.id === 'string') {
         const first = ids.get(s.id);

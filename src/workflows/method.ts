@@ -4,7 +4,8 @@
  */
 import { CancellationScope, sleep, workflowInfo } from '@temporalio/workflow';
 import type { FaultRecord, StackHandle } from '../activities/types';
-import type { Journal } from '../report/journal';
+import type { FaultEntry, Journal } from '../report/journal';
+import type { Target } from '../spec/target';
 import {
   type Experiment,
   type FaultStep,
@@ -72,10 +73,11 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
 async function runFault(ctx: MethodContext, step: FaultStep, path: string): Promise<void> {
   const fault = step.fault;
   const description = describeFault(fault);
+  const { target, chosenBy } = await concreteTarget(ctx, fault.target);
   const candidates = await quick.resolveTargets.executeWithOptions(summary(`resolve targets: ${description}`), [
-    { project: ctx.project, target: fault.target },
+    { project: ctx.project, target },
   ]);
-  const targets = selectTargets(candidates, fault.target.mode, Math.random, describeTarget(fault.target));
+  const targets = selectTargets(candidates, target.mode, Math.random, describeTarget(target));
   const record: FaultRecord = {
     faultId: `${workflowInfo().workflowId}/${path}`,
     stepPath: path,
@@ -90,6 +92,7 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
     description,
     targets: targets.map((t) => t.name),
     candidates: candidates.map((t) => t.name),
+    ...(chosenBy ? { chosenBy } : {}),
     restore: 'pending' as const,
   };
   ctx.journal.faults.push(entry);
@@ -105,4 +108,14 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
     await sleep(toMs(step.duration));
     await ctx.saga.restoreNow(compensation);
   }
+}
+
+/** A target chosen by a probe is picked now, at inject time, and the choice goes into the journal. */
+async function concreteTarget(ctx: MethodContext, target: Target): Promise<{ target: Target; chosenBy?: FaultEntry['chosenBy'] }> {
+  const choice = target.fromProbe;
+  if (choice === undefined) return { target };
+  const picked = await quick.pickTargetByProbe.executeWithOptions(summary(`pick target: ${describeTarget(target)}`), [
+    { choice, probe: resolveProbe(ctx.exp, choice.probe), mode: target.mode, stack: ctx.stack },
+  ]);
+  return { target: picked.target, chosenBy: { probe: choice.probe, select: choice.select, value: picked.value, sample: picked.sample } };
 }

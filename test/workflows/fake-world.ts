@@ -21,6 +21,8 @@ export class FakeWorld {
   probeOk = true;
   reportResidue = false;
   greenAfterMs = 500;
+  /** What a probe that names a target returns; undefined: it finds nothing (no leader). */
+  leader?: string;
   withinOverride?: number;
 
   constructor(names: string[]) {
@@ -68,6 +70,12 @@ export class FakeWorld {
         return [...w.containers.keys()]
           .filter((n) => n === input.target.service)
           .map((n) => ({ id: `id-${n}`, name: n, service: n }));
+      },
+      async pickTargetByProbe(input) {
+        w.calls.push(`pick:${input.choice.probe}`);
+        if (w.leader === undefined) throw ApplicationFailure.nonRetryable('no meta leader', 'ProbeTargetUnavailable');
+        const sample = { ok: true, at: Date.now(), latencyMs: 1, value: { metaLeader: w.leader } };
+        return { target: { service: w.leader, mode: input.mode }, value: w.leader, sample };
       },
       async injectFault(rec) {
         w.calls.push(`inject:${rec.stepPath}`);

@@ -32,7 +32,7 @@ export function validateAgainstStack(exp: Experiment, model: ComposeModel | unde
   exp.continuous.forEach((c, i) => checkRef(ctx, c.probe, `continuous[${i}].probe`));
   exp.checks.forEach((c, i) => checkRef(ctx, c.probe, `checks[${i}].probe`));
   walkSteps(exp.method, (s, path) => {
-    if (isFault(s)) checkTarget(ctx, s.fault.target, `${path}.fault.target`);
+    if (isFault(s)) checkTarget(ctx, s.fault.target, `${path}.fault.target`, true);
     if (isProbe(s)) checkRef(ctx, s.probe, `${path}.probe`);
   });
   exp.rollbacks.forEach((r, i) => checkTarget(ctx, r.target, `rollbacks[${i}].target`));
@@ -72,7 +72,13 @@ function checkEndpoint(ctx: Ctx, service: string, port: number, path: string): v
   }
 }
 
-function checkTarget(ctx: Ctx, t: Target, path: string): void {
+function checkTarget(ctx: Ctx, t: Target, path: string, faultTarget = false): void {
+  if (t.fromProbe !== undefined) {
+    // Only a fault step runs in the workflow at a moment when "what the probe says now" is meaningful.
+    if (!faultTarget) ctx.problems.push(`${path}.fromProbe: a target chosen by a probe is only supported for faults`);
+    else if (!ctx.model) ctx.problems.push(`${path}.fromProbe: a target ${NO_STACK}`);
+    return;
+  }
   const field = t.service !== undefined ? 'service' : t.container !== undefined ? 'container' : 'labels';
   if (!ctx.model) return void ctx.problems.push(`${path}.${field}: a target ${NO_STACK}`);
   const services = Object.entries(ctx.selected);
