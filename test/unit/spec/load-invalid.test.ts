@@ -6,7 +6,7 @@ import { loadExperimentFile } from '../../../src/spec/load';
 const INVALID = resolve(__dirname, '../../fixtures/scenarios/invalid');
 const FAULTS = 'expected one of: container-kill, container-stop, container-restart, container-pause';
 const DURATION = 'expected a duration like "500ms", "15s", "2m" or "1h"';
-const ONE_TARGET = 'give exactly one of "service", "container" or "labels"';
+const ONE_TARGET = 'give exactly one of "service", "container", "labels" or "fromProbe"';
 const STEP_KEYS = '"fault", "wait", "probe", "serial" or "parallel"';
 
 /**
