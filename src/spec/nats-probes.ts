@@ -19,6 +19,8 @@ export const JetStreamProbeSchema = z
     port: EndpointFields.port.default(4222),
     /** The same server's monitoring port, where /jsz names the JetStream meta leader. */
     monitorPort: Port.default(8222),
+    /** Other services (same ports) asked in order when the previous one does not answer, e.g. after it was killed. */
+    alternates: z.array(z.string().min(1)).default([]),
     stream: z.string().min(1).optional(),
     /** A durable consumer of `stream`. */
     consumer: z.string().min(1).optional(),
@@ -27,6 +29,9 @@ export const JetStreamProbeSchema = z
   .strict()
   .superRefine(oneAddress)
   .superRefine((p, ctx) => {
+    if (p.alternates.length > 0 && p.service === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['alternates'], message: 'alternates are services, so the probe needs "service" too' });
+    }
     if (p.consumer !== undefined && p.stream === undefined) {
       ctx.addIssue({ code: 'custom', path: ['consumer'], message: 'a consumer needs its "stream"' });
     }

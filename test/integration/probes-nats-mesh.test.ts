@@ -104,3 +104,26 @@ describe('jetstream', () => {
     expect(s.error).toMatch(/stream NOPE: .*not found/i);
   });
 });
+
+describe('jetstream after the meta leader is killed (mutates the mesh, so it runs last)', () => {
+  it('the dead leader is not confirmed, then a new live leader is, asked via alternates', async () => {
+    const before = await probe({ kind: 'jetstream', service: 'nats-a1', alternates: ['nats-b1'] });
+    expect(before).toMatchObject({ ok: true, value: { metaLeaderConfirmed: true } });
+    const leader = (before.value as { metaLeader: string }).metaLeader;
+    const [first, second] = leader === 'nats-a1' ? ['nats-a1', 'nats-b2'] : leader === 'nats-b2' ? ['nats-b2', 'nats-a3'] : ['nats-b2', 'nats-a3'];
+    await mesh.docker.getContainer(`${mesh.stack.project}-${leader}-1`).kill({ signal: 'SIGKILL' });
+    const spec = { kind: 'jetstream', service: first, alternates: [second] };
+    // Right after the kill the followers still name the dead leader; the probe must not pass on that.
+    const stale = await probe(spec);
+    expect(stale.ok).toBe(false);
+    expect(stale.error).toMatch(/does not answer as leader|no answer|got none/);
+    const deadline = Date.now() + 30_000;
+    let after = stale;
+    while (!after.ok && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = await probe(spec);
+    }
+    expect(after).toMatchObject({ ok: true, value: { metaLeaderConfirmed: true } });
+    expect((after.value as { metaLeader: string }).metaLeader).not.toBe(leader);
+  });
+});

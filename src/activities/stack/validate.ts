@@ -58,7 +58,8 @@ function checkProbe(ctx: Ctx, p: ProbeSpec, path: string): void {
   if (p.kind === 'container') return checkTarget(ctx, p.target, `${path}.target`);
   if (p.service !== undefined && p.port !== undefined) checkEndpoint(ctx, p.service, p.port, path);
   if (p.kind === 'nats' && p.via?.service !== undefined) checkEndpoint(ctx, p.via.service, p.via.port, `${path}.via`);
-  if (p.kind === 'jetstream' && p.service !== undefined) checkEndpoint(ctx, p.service, p.monitorPort, `${path}.monitor`);
+  if (p.kind === 'jetstream' && p.service !== undefined) checkEndpoint(ctx, p.service, p.monitorPort, `${path}.monitorPort`);
+  if (p.kind === 'jetstream') p.alternates.forEach((s, i) => checkEndpoint(ctx, s, p.port, `${path}.alternates[${i}]`));
 }
 
 function checkEndpoint(ctx: Ctx, service: string, port: number, path: string): void {
