@@ -1,0 +1,27 @@
+/**
+ * NATS scenarios end to end (real Temporal, real Docker, real worker): the SIGTERM variant of
+ * nats-kill-recovery, with time-to-green within 30 s. Each run brings its own stack under a fl4b-
+ * project and removes it; one dev server and one workflow bundle serve the whole file.
+ */
+import { type ScenarioRunner, scenarioRunner, why } from '../helpers/scenario';
+
+let runner: ScenarioRunner;
+beforeAll(async () => {
+  runner = await scenarioRunner();
+}, 120_000);
+afterAll(async () => runner?.teardown());
+
+test('nats-kill-recovery-sigterm: a server stopped by SIGTERM serves again within 30 s', async () => {
+  const j = await runner.run('nats-kill-recovery-sigterm.yaml');
+  expect(why(j)).toBe('passed');
+  expect(j.faults[0]).toMatchObject({ kind: 'container-kill', restore: 'restored' });
+  expect(j.faults[0].injectDetails?.[0]).toContain('killed with SIGTERM');
+  // It really went down: its own round trips failed during the fault, and came back.
+  const own = j.continuous.find((s) => s.id === 'nats-1-roundtrip')?.samples ?? [];
+  expect(own.some((s) => !s.ok)).toBe(true);
+  expect(own.at(-1)?.ok).toBe(true);
+  const back = j.checks.find((c) => c.id === 'nats-1-back');
+  expect(back).toMatchObject({ passed: true });
+  expect(back?.elapsedMs).toBeLessThanOrEqual(30_000);
+  expect(j.residue).toEqual([]);
+});
