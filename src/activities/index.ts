@@ -13,6 +13,7 @@ import type { Experiment } from '../spec';
 import { loadComposeFile, selectServices } from '../spec/compose';
 import { runDir, writeJournalFiles } from './artifacts/write';
 import { injectFault, restoreFault, verifyFault } from './faults';
+import { createNetOps } from './net/ops';
 import type { Clock, ContainerOps } from './ports';
 import { runProbe, timeToGreen } from './probes';
 import { pickTargetByProbe } from './probe-target';
@@ -48,7 +49,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   const { docker, ops, clock } = deps;
-  const driverDeps = { ops, clock };
+  const driverDeps = { ops, clock, net: createNetOps(docker) };
   return {
     async validateStack(exp: Experiment): Promise<{ services: string[] }> {
       return boundary(async () => {

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { Duration, formatDuration } from './duration';
+import {
+  NetworkLoss,
+  NetworkPartition,
+  describeTraffic,
+} from './network';
 import { Target, describeTarget } from './target';
 
 /** The fault kinds. The driver map in src/activities/faults is typed against this same object. */
@@ -14,15 +19,22 @@ export const FAULT_SCHEMAS = {
     .object({ kind: z.literal('container-restart'), target: Target, grace: Duration.default('0s') })
     .strict(),
   'container-pause': z.object({ kind: z.literal('container-pause'), target: Target }).strict(),
+  'network-partition': NetworkPartition,
+  'network-loss': NetworkLoss,
 } as const;
 
 export type FaultKind = keyof typeof FAULT_SCHEMAS;
 export const FAULT_KINDS = Object.keys(FAULT_SCHEMAS) as FaultKind[];
+/** Kinds that act on a container's lifecycle through the Docker API (the rest act on its network). */
+export type ContainerFaultKind = Extract<FaultKind, `container-${string}`>;
+export const CONTAINER_FAULT_KINDS = FAULT_KINDS.filter((k): k is ContainerFaultKind => k.startsWith('container-'));
 export const FaultSpec = z.discriminatedUnion('kind', [
   FAULT_SCHEMAS['container-kill'],
   FAULT_SCHEMAS['container-stop'],
   FAULT_SCHEMAS['container-restart'],
   FAULT_SCHEMAS['container-pause'],
+  FAULT_SCHEMAS['network-partition'],
+  FAULT_SCHEMAS['network-loss'],
 ]);
 export type FaultSpec = z.infer<typeof FaultSpec>;
 export type FaultOf<K extends FaultKind> = Extract<FaultSpec, { kind: K }>;
@@ -38,5 +50,9 @@ export function describeFault(f: FaultSpec): string {
       return `restart ${on} (grace ${formatDuration(f.grace)})`;
     case 'container-pause':
       return `pause ${on}`;
+    case 'network-partition':
+      return `partition ${on} from ${describeTraffic(f)}`;
+    case 'network-loss':
+      return `drop ${Math.round(f.probability * 100)}% of ${describeTraffic(f)} at ${on}`;
   }
 }

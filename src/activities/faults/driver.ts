@@ -4,12 +4,15 @@
  * "running and unpaused", so repeating it, or running it without an inject, changes nothing.
  */
 import { FaultlineError } from '../../errors';
+import type { NetOps } from '../net/ops';
 import { type Clock, type ContainerOps, type ContainerState, isGone } from '../ports';
-import type { ContainerRef, RestoreOutcome } from '../types';
+import type { ContainerRef, FaultRecord, RestoreOutcome } from '../types';
 
 export interface FaultDeps {
   ops: ContainerOps;
   clock: Clock;
+  /** Network namespaces and addresses; only the network fault kinds need it. */
+  net?: NetOps;
 }
 
 /** One target of one call; rollbacks use it too, with their own id. */
@@ -36,6 +39,19 @@ export interface FaultDriver<F> {
   restore(ctx: FaultContext<F>): Promise<TargetOutcome>;
   /** Residue left on the target; empty means clean. */
   verify(ctx: FaultContext<F>): Promise<string[]>;
+  selfRevert?(rec: FaultRecord, target: ContainerRef): SelfRevert;
+}
+
+/** What must run at the target to undo this fault if nobody restores it in time. */
+export interface SelfRevert {
+  /** Container whose network namespace the reverter joins (with NET_ADMIN), e.g. for iptables rules. */
+  netnsOf?: string;
+  /** The reverter mounts /var/run/docker.sock (container faults: unpause, start via curl --unix-socket). */
+  dockerSocket?: boolean;
+  /** Docker network the reverter joins to reach a service's API (e.g. Toxiproxy), when not in a netns. */
+  network?: string;
+  /** POSIX sh, idempotent; faultline/base:bookworm has sh, curl, iptables, iproute2, nc. */
+  script: string;
 }
 
 /** How long a restore waits for a started container to report running before it asks for a retry. */

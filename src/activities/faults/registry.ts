@@ -8,6 +8,8 @@ import { containerPause } from './container-pause';
 import { containerRestart } from './container-restart';
 import { containerStop } from './container-stop';
 import type { FaultDriver } from './driver';
+import { networkLoss } from './network-loss';
+import { networkPartition } from './network-partition';
 
 type DriverMap = { [K in FaultKind]: FaultDriver<FaultOf<K>> };
 
@@ -16,6 +18,8 @@ export const FAULT_DRIVERS = {
   'container-stop': containerStop,
   'container-restart': containerRestart,
   'container-pause': containerPause,
+  'network-partition': networkPartition,
+  'network-loss': networkLoss,
 } satisfies DriverMap;
 
 const drivers: DriverMap = FAULT_DRIVERS;

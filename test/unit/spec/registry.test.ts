@@ -24,6 +24,8 @@ const MINIMAL_FAULTS: Record<FaultKind, object> = {
   'container-stop': { target: { service: 'web' } },
   'container-restart': { target: { service: 'web' } },
   'container-pause': { target: { service: 'web' } },
+  'network-partition': { target: { service: 'web' }, peers: ['db'] },
+  'network-loss': { target: { service: 'web' }, probability: 0.1 },
 };
 const MINIMAL_PROBES: Record<ProbeKind, object> = {
   http: { url: 'http://127.0.0.1:8080/' },
