@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { Duration, formatDuration } from './duration';
 import {
+  NetworkBandwidth,
+  NetworkLatency,
   NetworkLoss,
   NetworkPartition,
+  NetworkReset,
+  NetworkTimeout,
   describeTraffic,
+  describeVia,
 } from './network';
 import { Target, describeTarget } from './target';
 
@@ -21,6 +26,10 @@ export const FAULT_SCHEMAS = {
   'container-pause': z.object({ kind: z.literal('container-pause'), target: Target }).strict(),
   'network-partition': NetworkPartition,
   'network-loss': NetworkLoss,
+  'network-latency': NetworkLatency,
+  'network-bandwidth': NetworkBandwidth,
+  'network-timeout': NetworkTimeout,
+  'network-reset': NetworkReset,
 } as const;
 
 export type FaultKind = keyof typeof FAULT_SCHEMAS;
@@ -35,6 +44,10 @@ export const FaultSpec = z.discriminatedUnion('kind', [
   FAULT_SCHEMAS['container-pause'],
   FAULT_SCHEMAS['network-partition'],
   FAULT_SCHEMAS['network-loss'],
+  FAULT_SCHEMAS['network-latency'],
+  FAULT_SCHEMAS['network-bandwidth'],
+  FAULT_SCHEMAS['network-timeout'],
+  FAULT_SCHEMAS['network-reset'],
 ]);
 export type FaultSpec = z.infer<typeof FaultSpec>;
 export type FaultOf<K extends FaultKind> = Extract<FaultSpec, { kind: K }>;
@@ -54,5 +67,13 @@ export function describeFault(f: FaultSpec): string {
       return `partition ${on} from ${describeTraffic(f)}`;
     case 'network-loss':
       return `drop ${Math.round(f.probability * 100)}% of ${describeTraffic(f)} at ${on}`;
+    case 'network-latency':
+      return `add ${formatDuration(f.latency)} latency ${describeVia(f)} at ${on}`;
+    case 'network-bandwidth':
+      return `limit bandwidth to ${f.rate} KB/s ${describeVia(f)} at ${on}`;
+    case 'network-timeout':
+      return `stall connections ${describeVia(f)} at ${on}`;
+    case 'network-reset':
+      return `reset connections ${describeVia(f)} at ${on}`;
   }
 }

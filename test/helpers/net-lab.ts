@@ -11,7 +11,8 @@ export interface LabNode {
   name: string;
   service: string;
   ip: string;
-  ports: { client: number; monitor: number };
+  /** container port -> host port on 127.0.0.1 */
+  host: Record<number, number>;
 }
 
 export class NetLab {
@@ -26,26 +27,29 @@ export class NetLab {
     await this.docker.createNetwork({ Name: this.network, Labels: { 'faultline.project': this.project } });
   }
 
-  async nats(service: string, image = 'faultline/nats:local', cmd?: string[]): Promise<LabNode> {
-    const ports = { client: await freePort(), monitor: await freePort() };
+  async nats(service: string): Promise<LabNode> {
+    return this.start(service, 'faultline/nats:local', undefined, [4222, 8222]);
+  }
+
+  /** Starts a container of the project on the lab network, publishing `ports` on pinned loopback ports. */
+  async start(service: string, image: string, cmd: string[] | undefined, ports: number[]): Promise<LabNode> {
+    const host: Record<number, number> = {};
+    for (const p of ports) host[p] = await freePort();
     const name = `${this.project}-${service}-1`;
     const c = await this.docker.createContainer({
       Image: image,
       name,
       Cmd: cmd,
       Labels: { 'faultline.project': this.project, 'faultline.service': service },
-      ExposedPorts: { '4222/tcp': {}, '8222/tcp': {} },
+      ExposedPorts: Object.fromEntries(ports.map((p) => [`${p}/tcp`, {}])),
       HostConfig: {
         NetworkMode: this.network,
-        PortBindings: {
-          '4222/tcp': [{ HostIp: '127.0.0.1', HostPort: String(ports.client) }],
-          '8222/tcp': [{ HostIp: '127.0.0.1', HostPort: String(ports.monitor) }],
-        },
+        PortBindings: Object.fromEntries(ports.map((p) => [`${p}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(host[p]) }]])),
       },
     });
     await c.start();
     const info = await c.inspect();
-    return { id: c.id, name, service, ip: info.NetworkSettings.Networks[this.network].IPAddress, ports };
+    return { id: c.id, name, service, ip: info.NetworkSettings.Networks[this.network].IPAddress, host };
   }
 
   /** Exit code of a command run inside a container. */

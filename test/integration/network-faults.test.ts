@@ -41,7 +41,7 @@ const natsProbe = () => runProbe(deps, { probe: ProbeSpec.parse({ kind: 'nats', 
 beforeAll(async () => {
   await lab.createNetwork();
   [a, b] = [await lab.nats('a'), await lab.nats('b')];
-  stack = { project: lab.project, services: ['a', 'b'], ports: { 'a:4222': a.ports.client, 'a:8222': a.ports.monitor } };
+  stack = { project: lab.project, services: ['a', 'b'], ports: { 'a:4222': a.host[4222], 'a:8222': a.host[8222] } };
   for (let i = 0; i < 50 && !(await lab.reach(b, a.ip, 4222)); i++) await systemClock.sleep(200);
 });
 

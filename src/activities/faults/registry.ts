@@ -8,8 +8,12 @@ import { containerPause } from './container-pause';
 import { containerRestart } from './container-restart';
 import { containerStop } from './container-stop';
 import type { FaultDriver } from './driver';
+import { networkBandwidth } from './network-bandwidth';
+import { networkLatency } from './network-latency';
 import { networkLoss } from './network-loss';
 import { networkPartition } from './network-partition';
+import { networkReset } from './network-reset';
+import { networkTimeout } from './network-timeout';
 
 type DriverMap = { [K in FaultKind]: FaultDriver<FaultOf<K>> };
 
@@ -20,6 +24,10 @@ export const FAULT_DRIVERS = {
   'container-pause': containerPause,
   'network-partition': networkPartition,
   'network-loss': networkLoss,
+  'network-latency': networkLatency,
+  'network-bandwidth': networkBandwidth,
+  'network-timeout': networkTimeout,
+  'network-reset': networkReset,
 } satisfies DriverMap;
 
 const drivers: DriverMap = FAULT_DRIVERS;

@@ -16,6 +16,8 @@ export interface NetInfo {
   addresses: Record<string, string>;
   /** `containerPort/proto` -> host port published on 127.0.0.1. */
   published: Record<string, number>;
+  /** Every exposed `containerPort/proto`, published or not. */
+  exposed: string[];
 }
 
 export interface ExecResult {
@@ -41,11 +43,12 @@ export function createNetOps(docker: Docker): NetOps {
         const addresses: Record<string, string> = {};
         for (const [name, n] of Object.entries(i.NetworkSettings.Networks ?? {})) if (n.IPAddress) addresses[name] = n.IPAddress;
         const published: Record<string, number> = {};
-        for (const [port, binds] of Object.entries(i.NetworkSettings.Ports ?? {})) {
+        const ports = i.NetworkSettings.Ports ?? {};
+        for (const [port, binds] of Object.entries(ports)) {
           const b = (binds ?? []).find((x) => x.HostIp === '127.0.0.1' || x.HostIp === '0.0.0.0');
           if (b) published[port] = Number(b.HostPort);
         }
-        return { pid: i.State.Running ? i.State.Pid : 0, project: i.Config.Labels?.[PROJECT_LABEL], addresses, published };
+        return { pid: i.State.Running ? i.State.Pid : 0, project: i.Config.Labels?.[PROJECT_LABEL], addresses, published, exposed: Object.keys(ports) };
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) return undefined;
         throw new FaultlineError('DockerError', `Docker failed to inspect ${id.slice(0, 12)}: ${String(err)}`, { cause: err });

@@ -26,6 +26,10 @@ const MINIMAL_FAULTS: Record<FaultKind, object> = {
   'container-pause': { target: { service: 'web' } },
   'network-partition': { target: { service: 'web' }, peers: ['db'] },
   'network-loss': { target: { service: 'web' }, probability: 0.1 },
+  'network-latency': { target: { service: 'toxiproxy' }, proxy: 'db', latency: '100ms' },
+  'network-bandwidth': { target: { service: 'toxiproxy' }, proxy: 'db', rate: 64 },
+  'network-timeout': { target: { service: 'toxiproxy' }, proxy: 'db' },
+  'network-reset': { target: { service: 'toxiproxy' }, proxy: 'db' },
 };
 const MINIMAL_PROBES: Record<ProbeKind, object> = {
   http: { url: 'http://127.0.0.1:8080/' },
