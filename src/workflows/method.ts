@@ -90,6 +90,7 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
     description,
     targets: targets.map((t) => t.name),
     candidates: candidates.map((t) => t.name),
+    requestedAt: Date.now(),
     restore: 'pending' as const,
   };
   ctx.journal.faults.push(entry);
