@@ -12,6 +12,7 @@ import type { Journal } from '../report/journal';
 import type { Experiment } from '../spec';
 import { loadComposeFile, selectServices } from '../spec/compose';
 import { runDir, writeJournalFiles } from './artifacts/write';
+import { type CheckVerdict, type HistoryCheckInput, evaluateCheck } from './checks';
 import { injectFault, restoreFault, verifyFault } from './faults';
 import { createNetOps } from './net/ops';
 import type { Clock, ContainerOps } from './ports';
@@ -21,6 +22,8 @@ import { runRollback } from './rollback';
 import { collectLogs, stackDown, stackUp } from './stack';
 import { validateAgainstStack } from './stack/validate';
 import { resolveTargets } from './targets';
+import { historyFile, requestStop } from './workloads/history';
+import { type WorkloadInput, type WorkloadSummary, runWorkload } from './workloads/run';
 import type {
   ContainerRef,
   FaultRecord,
@@ -109,6 +112,31 @@ export function createActivities(deps: ActivityDeps) {
     },
     async runRollback(input: RollbackInput): Promise<RestoreResult> {
       return boundary(() => withHeartbeat(() => runRollback(driverDeps, input)));
+    },
+    /** Runs until cancelled; a retry after a dead worker appends to the same history file. */
+    async runWorkload(input: WorkloadInput): Promise<WorkloadSummary> {
+      const attempt = Context.current().info.attempt;
+      return boundary(() =>
+        withHeartbeat((progress, signal) =>
+          runWorkload(input, {
+            artifactsRoot: deps.artifactsRoot,
+            clock,
+            attempt,
+            signal,
+            onProgress: (s) => progress(`${s.invoked} invoked, ${s.ok} ok, ${s.failed} failed, ${s.unknown} unknown`),
+          }),
+        ),
+      );
+    },
+    /** Asks each workload to stop and waits until its history is finished. Returns the ids that did not confirm. */
+    async stopWorkloads(input: { workflowId: string; ids: string[]; timeoutMs: number }): Promise<{ unconfirmed: string[] }> {
+      const confirmed = await Promise.all(
+        input.ids.map((id) => requestStop(historyFile(deps.artifactsRoot, input.workflowId, id), input.timeoutMs, (ms) => clock.sleep(ms))),
+      );
+      return { unconfirmed: input.ids.filter((_, i) => !confirmed[i]) };
+    },
+    async evaluateCheck(input: HistoryCheckInput): Promise<CheckVerdict> {
+      return boundary(() => evaluateCheck(deps.artifactsRoot, input, Context.current().cancellationSignal));
     },
   };
 }

@@ -9,3 +9,4 @@ export * from './parse';
 export * from './probes';
 export * from './steps';
 export * from './target';
+export * from './workloads';

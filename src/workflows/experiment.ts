@@ -23,6 +23,7 @@ import { Saga, errorText } from './saga';
 import { runSteadyState } from './steady-state';
 import { finishRun } from './finish';
 import { abortSignal, statusQuery } from './messages';
+import { Workloads } from './workloads';
 
 
 export async function experiment(input: unknown): Promise<Journal> {
@@ -57,6 +58,7 @@ export async function experiment(input: unknown): Promise<Journal> {
   journal.phases.push({ phase, at: Date.now() });
 
   const probes = new ContinuousProbes(exp, (r) => last.set(r.label, r));
+  const workloads = new Workloads(exp, journal);
   try {
     await main.run(async () => {
       await quick.validateStack.executeWithOptions(summary(`validate targets against ${exp.stack?.compose ?? 'no stack'}`), [exp]);
@@ -66,6 +68,7 @@ export async function experiment(input: unknown): Promise<Journal> {
           { stack: exp.stack, project },
         ]);
       }
+      workloads.start(stack);
       setPhase('steady-state');
       const deviation = await runSteadyState(exp, stack, journal);
       if (deviation) {
@@ -99,7 +102,7 @@ export async function experiment(input: unknown): Promise<Journal> {
       verdicts.dirty = true;
       journal.reasons.push(...saga.failures);
     }
-    await finishRun({ exp, journal, stack, project, saga, verdicts, probes, setPhase, runChecks });
+    await finishRun({ exp, journal, stack, project, saga, verdicts, probes, workloads, setPhase, runChecks });
     journal.outcome = decideOutcome(verdicts);
     journal.finishedAt = Date.now();
     try {

@@ -93,6 +93,7 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
     targets: targets.map((t) => t.name),
     candidates: candidates.map((t) => t.name),
     ...(chosenBy ? { chosenBy } : {}),
+    requestedAt: Date.now(),
     restore: 'pending' as const,
   };
   ctx.journal.faults.push(entry);

@@ -30,7 +30,14 @@ export function validateAgainstStack(exp: Experiment, model: ComposeModel | unde
   for (const [id, p] of Object.entries(exp.probes)) checkProbe(ctx, p, `probes.${id}`);
   exp.steadyState.forEach((s, i) => checkRef(ctx, s.probe, `steadyState[${i}].probe`));
   exp.continuous.forEach((c, i) => checkRef(ctx, c.probe, `continuous[${i}].probe`));
-  exp.checks.forEach((c, i) => checkRef(ctx, c.probe, `checks[${i}].probe`));
+  exp.checks.forEach((c, i) => {
+    if ('probe' in c) checkRef(ctx, c.probe, `checks[${i}].probe`);
+    const js = c.kind === 'no-loss' && 'jetstream' in c.consumed ? c.consumed.jetstream.endpoint : undefined;
+    if (js?.service !== undefined) checkEndpoint(ctx, js.service, js.port, `checks[${i}].consumed.jetstream.endpoint`);
+  });
+  exp.workloads.forEach((w, i) => {
+    if (w.service !== undefined) checkEndpoint(ctx, w.service, w.port, `workloads[${i}]`);
+  });
   walkSteps(exp.method, (s, path) => {
     if (isFault(s)) checkTarget(ctx, s.fault.target, `${path}.fault.target`, true);
     if (isProbe(s)) checkRef(ctx, s.probe, `${path}.probe`);

@@ -12,6 +12,10 @@ import {
   type ProbeKind,
   ProbeSpec,
   parseExperiment,
+  WORKLOAD_KINDS,
+  WORKLOAD_SCHEMAS,
+  type WorkloadKind,
+  WorkloadSpec,
 } from '../../../src/spec';
 
 /**
@@ -42,6 +46,14 @@ const MINIMAL_PROBES: Record<ProbeKind, object> = {
 };
 const MINIMAL_CHECKS: Record<CheckKind, object> = {
   'time-to-green': { probe: 'p', within: '10s' },
+  drained: { probe: 'p', within: '10s' },
+  'no-loss': { produced: 'w', consumed: { jetstream: { stream: 'EVENTS', endpoint: { service: 'nats' } } } },
+  'fail-closed': { workload: 'w' },
+  'success-rate': { workload: 'w', min: 0.99, window: 'before' },
+};
+const MINIMAL_WORKLOADS: Record<WorkloadKind, object> = {
+  'pg-outbox-writer': { id: 'w', rate: '10/s', service: 'postgres' },
+  'http-load': { id: 'w', rate: '10/s', port: 8080 },
 };
 
 const kindsOf = (options: readonly { shape: { kind: { value: unknown } } }[]) => options.map((o) => o.shape.kind.value);
@@ -50,6 +62,7 @@ const registries = [
   { name: 'fault', kinds: FAULT_KINDS, schemas: FAULT_SCHEMAS, union: FaultSpec, minimal: MINIMAL_FAULTS as Record<string, object> },
   { name: 'probe', kinds: PROBE_KINDS, schemas: PROBE_SCHEMAS, union: ProbeSpec, minimal: MINIMAL_PROBES as Record<string, object> },
   { name: 'check', kinds: CHECK_KINDS, schemas: CHECK_SCHEMAS, union: CheckSpec, minimal: MINIMAL_CHECKS as Record<string, object> },
+  { name: 'workload', kinds: WORKLOAD_KINDS, schemas: WORKLOAD_SCHEMAS, union: WorkloadSpec, minimal: MINIMAL_WORKLOADS as Record<string, object> },
 ];
 
 describe.each(registries)('$name kinds', ({ kinds, schemas, union, minimal }) => {
@@ -92,6 +105,9 @@ test('the unknown-kind messages list exactly the registered kinds', () => {
   ]);
   expect(problems({ ...base, checks: [{ kind: 'nope' }] })).toEqual([
     `checks[0].kind: unknown kind "nope"; expected one of: ${CHECK_KINDS.join(', ')}`,
+  ]);
+  expect(problems({ ...base, workloads: [{ id: 'w', kind: 'nope' }] })).toEqual([
+    `workloads[0].kind: unknown kind "nope"; expected one of: ${WORKLOAD_KINDS.join(', ')}`,
   ]);
   expect(problems({ ...base, checks: [{ kind: 'time-to-green', probe: { kind: 'nope' }, within: '1s' }] })).toEqual([
     `checks[0].probe.kind: unknown kind "nope"; expected one of: ${PROBE_KINDS.join(', ')}`,
