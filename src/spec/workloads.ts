@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Duration } from './duration';
 import { EndpointFields, describeEndpoint, oneAddress } from './endpoint';
+import { NatsPublishSchema, NatsSubscribeSchema } from './nats-workloads';
 
 /**
  * The workload kinds: background clients that run from stack up until recovery has been measured
@@ -61,11 +62,18 @@ export const WORKLOAD_SCHEMAS = {
     })
     .strict()
     .superRefine(oneAddress),
+  'nats-publish': NatsPublishSchema,
+  'nats-subscribe': NatsSubscribeSchema,
 } as const;
 
 export type WorkloadKind = keyof typeof WORKLOAD_SCHEMAS;
 export const WORKLOAD_KINDS = Object.keys(WORKLOAD_SCHEMAS) as WorkloadKind[];
-export const WorkloadSpec = z.discriminatedUnion('kind', [WORKLOAD_SCHEMAS['pg-outbox-writer'], WORKLOAD_SCHEMAS['http-load']]);
+export const WorkloadSpec = z.discriminatedUnion('kind', [
+  WORKLOAD_SCHEMAS['pg-outbox-writer'],
+  WORKLOAD_SCHEMAS['http-load'],
+  WORKLOAD_SCHEMAS['nats-publish'],
+  WORKLOAD_SCHEMAS['nats-subscribe'],
+]);
 export type WorkloadSpec = z.infer<typeof WorkloadSpec>;
 export type WorkloadOf<K extends WorkloadKind> = Extract<WorkloadSpec, { kind: K }>;
 
@@ -75,5 +83,9 @@ export function describeWorkload(w: WorkloadSpec): string {
       return `${w.id}: pg-outbox-writer ${w.rate} into ${w.businessTable}+${w.outboxTable} on ${describeEndpoint(w)}`;
     case 'http-load':
       return `${w.id}: http-load ${w.rate} ${w.method} ${describeEndpoint(w)}${w.path}`;
+    case 'nats-publish':
+      return `${w.id}: nats-publish ${w.rate} on ${w.subject}${w.jetstream ? ' (JetStream)' : ''} via ${describeEndpoint(w)}`;
+    case 'nats-subscribe':
+      return `${w.id}: nats-subscribe ${w.subject} via ${describeEndpoint(w)}`;
   }
 }

@@ -45,5 +45,26 @@ test('nats-partition-mesh: local traffic holds during a gateway cut, cross-clust
     expect(local.length).toBeGreaterThan(3);
     expect(local.every((s) => s.ok)).toBe(true);
   }
+  const noLoss = j.checks.find((c) => c.id === 'orders-reach-b');
+  expect(noLoss).toMatchObject({ passed: true });
+  expect(noLoss?.detail).toMatch(/^all \d+ acknowledged operations of orders are in stream MESH_ORDERS exactly once/);
+  expect(j.residue).toEqual([]);
+});
+
+test('negative control: core NATS (no JetStream) across the cut gateway loses messages, and no-loss says so', async () => {
+  const j = await runner.run('nats-partition-mesh.yaml', (e) => {
+    e.workloads = [
+      { kind: 'nats-publish', id: 'core-pub', service: 'nats-a1', port: 4222, subject: 'mesh.core', jetstream: false, rate: '20/s', timeout: '2s', concurrency: 16 },
+      { kind: 'nats-subscribe', id: 'core-sub', service: 'nats-b1', port: 4222, subject: 'mesh.core', rate: '1/s', timeout: '2s', concurrency: 1 },
+    ];
+    e.checks = [{ kind: 'no-loss', id: 'core-reach-b', produced: 'core-pub', consumed: { workload: 'core-sub' } }];
+  });
+  expect(j.outcome).toBe('failed');
+  const check = j.checks.find((c) => c.id === 'core-reach-b');
+  expect(check?.passed).toBe(false);
+  // More than the first message or two (sent before interest crossed the gateway): a stretch of the
+  // partition, at 20/s, went nowhere.
+  expect(check?.detail).toMatch(/^workload core-sub vs core-pub: lost \d+ \(core-pub-/);
+  expect(Number(check?.evidence?.lostCount)).toBeGreaterThanOrEqual(20);
   expect(j.residue).toEqual([]);
 });

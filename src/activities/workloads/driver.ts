@@ -19,8 +19,11 @@ export interface WorkloadSession {
   close(): Promise<void>;
 }
 
+/** For workloads that observe rather than act (a subscriber): records an id as delivered (`ok`). */
+export type Receipt = (id: string) => void;
+
 export interface WorkloadDriver<W extends WorkloadSpec> {
-  open(spec: W, stack: StackHandle | undefined, timeoutMs: number): Promise<WorkloadSession>;
+  open(spec: W, stack: StackHandle | undefined, timeoutMs: number, received: Receipt): Promise<WorkloadSession>;
 }
 
 export function errorText(err: unknown): string {

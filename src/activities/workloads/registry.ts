@@ -5,6 +5,8 @@
 import type { WorkloadKind, WorkloadOf } from '../../spec/workloads';
 import type { WorkloadDriver } from './driver';
 import { httpLoad } from './http-load';
+import { natsPublish } from './nats-publish';
+import { natsSubscribe } from './nats-subscribe';
 import { pgOutboxWriter } from './pg-outbox-writer';
 
 type DriverMap = { [K in WorkloadKind]: WorkloadDriver<WorkloadOf<K>> };
@@ -12,6 +14,8 @@ type DriverMap = { [K in WorkloadKind]: WorkloadDriver<WorkloadOf<K>> };
 export const WORKLOAD_DRIVERS = {
   'pg-outbox-writer': pgOutboxWriter,
   'http-load': httpLoad,
+  'nats-publish': natsPublish,
+  'nats-subscribe': natsSubscribe,
 } satisfies DriverMap;
 
 const drivers: DriverMap = WORKLOAD_DRIVERS;

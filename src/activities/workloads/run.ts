@@ -45,7 +45,8 @@ export async function runWorkload(input: WorkloadInput, o: WorkloadRunOptions): 
   const timeoutMs = toMs(w.timeout);
   history.write({ type: 'start', at: o.clock.now(), attempt: o.attempt });
   // The session is opened lazily by the driver's clients: a server that is down now is a failed op, not a failed run.
-  const session = await workloadDriver(w.kind).open(w, input.stack, timeoutMs);
+  const received = (id: string) => history.write({ type: 'ok', id, at: o.clock.now(), latencyMs: 0 });
+  const session = await workloadDriver(w.kind).open(w, input.stack, timeoutMs, received);
   const inflight = new Set<Promise<void>>();
   const stopOps = new AbortController();
   const intervalMs = 1000 / ratePerSecond(w.rate);

@@ -54,6 +54,8 @@ const MINIMAL_CHECKS: Record<CheckKind, object> = {
 const MINIMAL_WORKLOADS: Record<WorkloadKind, object> = {
   'pg-outbox-writer': { id: 'w', rate: '10/s', service: 'postgres' },
   'http-load': { id: 'w', rate: '10/s', port: 8080 },
+  'nats-publish': { id: 'w', rate: '10/s', service: 'nats', subject: 's' },
+  'nats-subscribe': { id: 'w', rate: '1/s', service: 'nats', subject: 's' },
 };
 
 const kindsOf = (options: readonly { shape: { kind: { value: unknown } } }[]) => options.map((o) => o.shape.kind.value);
