@@ -33,6 +33,23 @@ export const NatsPublishSchema = z
     if (w.stream !== undefined && !w.jetstream) ctx.addIssue({ code: 'custom', path: ['stream'], message: 'a stream needs "jetstream: true"' });
   });
 
+/**
+ * A durable pull consumer: each operation fetches up to `batch` messages and acks them. `rate` is
+ * how often it fetches. Created on the stream when missing, filtered on `subject`.
+ */
+export const NatsConsumeSchema = z
+  .object({
+    kind: z.literal('nats-consume'),
+    ...common,
+    stream: z.string().min(1),
+    durable: z.string().regex(/^[A-Za-z0-9_-]+$/, 'durable names use letters, digits, "_" and "-"'),
+    batch: z.number().int().min(1).max(1000).default(50),
+    /** Redelivery delay for a message fetched but not acked, e.g. because the consumer froze. */
+    ackWait: Duration.default('5s'),
+  })
+  .strict()
+  .superRefine(oneAddress);
+
 /** `rate` here is how often the subscription's connection is checked (each check is an operation). */
 export const NatsSubscribeSchema = z
   .object({ kind: z.literal('nats-subscribe'), ...common })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Duration } from './duration';
 import { EndpointFields, describeEndpoint, oneAddress } from './endpoint';
-import { NatsPublishSchema, NatsSubscribeSchema } from './nats-workloads';
+import { NatsConsumeSchema, NatsPublishSchema, NatsSubscribeSchema } from './nats-workloads';
 
 /**
  * The workload kinds: background clients that run from stack up until recovery has been measured
@@ -64,6 +64,7 @@ export const WORKLOAD_SCHEMAS = {
     .superRefine(oneAddress),
   'nats-publish': NatsPublishSchema,
   'nats-subscribe': NatsSubscribeSchema,
+  'nats-consume': NatsConsumeSchema,
 } as const;
 
 export type WorkloadKind = keyof typeof WORKLOAD_SCHEMAS;
@@ -73,6 +74,7 @@ export const WorkloadSpec = z.discriminatedUnion('kind', [
   WORKLOAD_SCHEMAS['http-load'],
   WORKLOAD_SCHEMAS['nats-publish'],
   WORKLOAD_SCHEMAS['nats-subscribe'],
+  WORKLOAD_SCHEMAS['nats-consume'],
 ]);
 export type WorkloadSpec = z.infer<typeof WorkloadSpec>;
 export type WorkloadOf<K extends WorkloadKind> = Extract<WorkloadSpec, { kind: K }>;
@@ -87,5 +89,7 @@ export function describeWorkload(w: WorkloadSpec): string {
       return `${w.id}: nats-publish ${w.rate} on ${w.subject}${w.jetstream ? ' (JetStream)' : ''} via ${describeEndpoint(w)}`;
     case 'nats-subscribe':
       return `${w.id}: nats-subscribe ${w.subject} via ${describeEndpoint(w)}`;
+    case 'nats-consume':
+      return `${w.id}: nats-consume ${w.stream}/${w.durable} ${w.rate} via ${describeEndpoint(w)}`;
   }
 }

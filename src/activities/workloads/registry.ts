@@ -5,6 +5,7 @@
 import type { WorkloadKind, WorkloadOf } from '../../spec/workloads';
 import type { WorkloadDriver } from './driver';
 import { httpLoad } from './http-load';
+import { natsConsume } from './nats-consume';
 import { natsPublish } from './nats-publish';
 import { natsSubscribe } from './nats-subscribe';
 import { pgOutboxWriter } from './pg-outbox-writer';
@@ -16,6 +17,7 @@ export const WORKLOAD_DRIVERS = {
   'http-load': httpLoad,
   'nats-publish': natsPublish,
   'nats-subscribe': natsSubscribe,
+  'nats-consume': natsConsume,
 } satisfies DriverMap;
 
 const drivers: DriverMap = WORKLOAD_DRIVERS;

@@ -85,9 +85,11 @@ export async function runWorkload(input: WorkloadInput, o: WorkloadRunOptions): 
     await Promise.allSettled([...inflight]);
   } finally {
     stopOps.abort();
-    history.write({ type: 'stop', at: o.clock.now() });
-    history.close();
-    await session.close();
+    // The session closes before the stop marker: a consumer may still record what it drains on close.
+    await session.close().finally(() => {
+      history.write({ type: 'stop', at: o.clock.now() });
+      history.close();
+    });
   }
   return sum;
 }

@@ -56,6 +56,7 @@ const MINIMAL_WORKLOADS: Record<WorkloadKind, object> = {
   'http-load': { id: 'w', rate: '10/s', port: 8080 },
   'nats-publish': { id: 'w', rate: '10/s', service: 'nats', subject: 's' },
   'nats-subscribe': { id: 'w', rate: '1/s', service: 'nats', subject: 's' },
+  'nats-consume': { id: 'w', rate: '2/s', service: 'nats', subject: 's', stream: 'S', durable: 'd' },
 };
 
 const kindsOf = (options: readonly { shape: { kind: { value: unknown } } }[]) => options.map((o) => o.shape.kind.value);
