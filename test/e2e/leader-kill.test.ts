@@ -26,6 +26,7 @@ test('leader-kill passes: the probe-chosen leader is killed and a new one is ele
   const newLeader = j.methodProbes.find((p) => p.label.includes('meta'))?.sample;
   expect(newLeader).toMatchObject({ ok: true, value: { metaLeaderConfirmed: true } });
   expect((newLeader?.value as { metaLeader: string }).metaLeader).not.toBe(chosen);
+  expect(j.checks.find((c) => c.id === 'orders-kept')?.detail).toMatch(/^all \d+ acknowledged operations of orders are in stream LEADER_ORDERS exactly once/);
   expect(j.residue).toEqual([]);
 });
 
