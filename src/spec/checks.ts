@@ -74,6 +74,24 @@ export const CHECK_SCHEMAS = {
       settle: Duration.default('0s'),
     })
     .strict(),
+  /**
+   * A latency percentile of a workload's successful operations in a window must be above `gt` and/or
+   * below `lt`: e.g. p95 rises while a latency fault holds and is back to normal after it.
+   */
+  latency: z
+    .object({
+      kind: z.literal('latency'),
+      id,
+      workload: WorkloadId,
+      percentile: z.number().gt(0).max(100).default(95),
+      /** before: until the first fault; during: started inside a fault window; after: from `settle` after the last restore. */
+      window: z.enum(['before', 'during', 'after']),
+      gt: Duration.optional(),
+      lt: Duration.optional(),
+      settle: Duration.default('0s'),
+    })
+    .strict()
+    .refine((c) => c.gt !== undefined || c.lt !== undefined, { message: 'give "gt", "lt" or both' }),
 } as const;
 
 export type CheckKind = keyof typeof CHECK_SCHEMAS;
@@ -84,12 +102,13 @@ export const CheckSpec = z.discriminatedUnion('kind', [
   CHECK_SCHEMAS['no-loss'],
   CHECK_SCHEMAS['fail-closed'],
   CHECK_SCHEMAS['success-rate'],
+  CHECK_SCHEMAS.latency,
 ]);
 export type CheckSpec = z.infer<typeof CheckSpec>;
 export type CheckOf<K extends CheckKind> = Extract<CheckSpec, { kind: K }>;
 
 /** Checks judged by an activity over the workloads' recorded histories, after the workloads stop. */
-export const HISTORY_CHECK_KINDS = ['no-loss', 'fail-closed', 'success-rate'] as const satisfies readonly CheckKind[];
+export const HISTORY_CHECK_KINDS = ['no-loss', 'fail-closed', 'success-rate', 'latency'] as const satisfies readonly CheckKind[];
 export type HistoryCheckKind = (typeof HISTORY_CHECK_KINDS)[number];
 export type HistoryCheckSpec = CheckOf<HistoryCheckKind>;
 export const isHistoryCheck = (c: CheckSpec): c is HistoryCheckSpec => (HISTORY_CHECK_KINDS as readonly string[]).includes(c.kind);
@@ -101,6 +120,7 @@ export function workloadsOf(c: CheckSpec): string[] {
       return 'workload' in c.consumed ? [c.produced, c.consumed.workload] : [c.produced];
     case 'fail-closed':
     case 'success-rate':
+    case 'latency':
       return [c.workload];
     default:
       return [];

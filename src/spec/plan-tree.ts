@@ -121,6 +121,11 @@ export function checkLines(exp: Experiment): string[] {
         return `${id}: fail-closed: no request of ${c.workload} started inside a fault window is allowed (${c.allow.join(', ')})`;
       case 'success-rate':
         return `${id}: success-rate of ${c.workload} ${c.window === 'all' ? 'over the run' : c.window === 'before' ? 'before the first fault' : `from ${formatDuration(c.settle)} after the last restore`} >= ${c.min * 100}%`;
+      case 'latency': {
+        const bounds = [c.gt !== undefined ? `> ${formatDuration(c.gt)}` : '', c.lt !== undefined ? `< ${formatDuration(c.lt)}` : ''].filter(Boolean).join(' and ');
+        const window = c.window === 'during' ? 'during the faults' : c.window === 'before' ? 'before the first fault' : `from ${formatDuration(c.settle)} after the last restore`;
+        return `${id}: latency p${c.percentile} of ${c.workload} ${window} ${bounds}`;
+      }
     }
   });
 }

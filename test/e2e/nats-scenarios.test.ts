@@ -68,3 +68,25 @@ test('negative control: core NATS (no JetStream) across the cut gateway loses me
   expect(Number(check?.evidence?.lostCount)).toBeGreaterThanOrEqual(20);
   expect(j.residue).toEqual([]);
 });
+
+test('network-latency: the client p95 rises above 150 ms during the Toxiproxy latency and returns under 100 ms after', async () => {
+  const j = await runner.run('network-latency.yaml');
+  expect(why(j)).toBe('passed');
+  expect(j.faults[0]).toMatchObject({ kind: 'network-latency', restore: 'restored' });
+  const during = j.checks.find((c) => c.id === 'p95-rises');
+  const after = j.checks.find((c) => c.id === 'p95-returns');
+  expect(Number(during?.evidence?.valueMs)).toBeGreaterThan(150);
+  expect(Number(after?.evidence?.valueMs)).toBeLessThan(100);
+  expect(j.residue).toEqual([]);
+});
+
+test('negative control: the same latency check with the fault taken out must fail', async () => {
+  const j = await runner.run('network-latency.yaml', (e) => {
+    // A fault that changes nothing on the client's path (a server of the other cluster is paused):
+    // the p95 cannot rise, and the check must say so.
+    e.method = [{ wait: '3s' }, { id: 'no-op', fault: { kind: 'container-pause', target: { service: 'nats-b3', mode: 'all' } }, duration: '8s' }, { wait: '5s' }];
+  });
+  expect(j.outcome).toBe('failed');
+  expect(j.checks.find((c) => c.id === 'p95-rises')).toMatchObject({ passed: false });
+  expect(j.checks.find((c) => c.id === 'p95-rises')?.detail).toMatch(/expected > 150ms/);
+});

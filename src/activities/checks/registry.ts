@@ -5,6 +5,7 @@
 import type { CheckOf, HistoryCheckKind } from '../../spec/checks';
 import type { Checker } from './checker';
 import { failClosed } from './fail-closed';
+import { latency } from './latency';
 import { noLoss } from './no-loss';
 import { successRate } from './success-rate';
 
@@ -14,6 +15,7 @@ export const CHECKERS = {
   'no-loss': noLoss,
   'fail-closed': failClosed,
   'success-rate': successRate,
+  latency,
 } satisfies CheckerMap;
 
 const checkers: CheckerMap = CHECKERS;
