@@ -50,6 +50,7 @@ const MINIMAL_CHECKS: Record<CheckKind, object> = {
   'no-loss': { produced: 'w', consumed: { jetstream: { stream: 'EVENTS', endpoint: { service: 'nats' } } } },
   'fail-closed': { workload: 'w' },
   'success-rate': { workload: 'w', min: 0.99, window: 'before' },
+  latency: { workload: 'w', window: 'during', gt: '100ms' },
 };
 const MINIMAL_WORKLOADS: Record<WorkloadKind, object> = {
   'pg-outbox-writer': { id: 'w', rate: '10/s', service: 'postgres' },
