@@ -12,6 +12,7 @@ import type { Journal } from '../report/journal';
 import type { Experiment } from '../spec';
 import { loadComposeFile, selectServices } from '../spec/compose';
 import { runDir, writeJournalFiles } from './artifacts/write';
+import { createCloneOps } from './faults/clone-ops';
 import { type CheckVerdict, type HistoryCheckInput, evaluateCheck } from './checks';
 import { injectFault, restoreFault, verifyFault } from './faults';
 import { createNetOps } from './net/ops';
@@ -52,7 +53,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   const { docker, ops, clock } = deps;
-  const driverDeps = { ops, clock, net: createNetOps(docker) };
+  const driverDeps = { ops, clock, net: createNetOps(docker), clones: createCloneOps(docker) };
   return {
     async validateStack(exp: Experiment): Promise<{ services: string[] }> {
       return boundary(async () => {

@@ -10,6 +10,7 @@ import {
   describeTraffic,
   describeVia,
 } from './network';
+import { MembershipSurge } from './surge';
 import { Target, describeTarget } from './target';
 
 /** The fault kinds. The driver map in src/activities/faults is typed against this same object. */
@@ -30,6 +31,7 @@ export const FAULT_SCHEMAS = {
   'network-bandwidth': NetworkBandwidth,
   'network-timeout': NetworkTimeout,
   'network-reset': NetworkReset,
+  'membership-surge': MembershipSurge,
 } as const;
 
 export type FaultKind = keyof typeof FAULT_SCHEMAS;
@@ -48,6 +50,7 @@ export const FaultSpec = z.discriminatedUnion('kind', [
   FAULT_SCHEMAS['network-bandwidth'],
   FAULT_SCHEMAS['network-timeout'],
   FAULT_SCHEMAS['network-reset'],
+  FAULT_SCHEMAS['membership-surge'],
 ]);
 export type FaultSpec = z.infer<typeof FaultSpec>;
 export type FaultOf<K extends FaultKind> = Extract<FaultSpec, { kind: K }>;
@@ -67,6 +70,8 @@ export function describeFault(f: FaultSpec): string {
       return `partition ${on} from ${describeTraffic(f)}`;
     case 'network-loss':
       return `drop ${Math.round(f.probability * 100)}% of ${describeTraffic(f)} at ${on}`;
+    case 'membership-surge':
+      return `add ${f.count} clone(s) of ${on}`;
     case 'network-latency':
       return `add ${formatDuration(f.latency)} latency ${describeVia(f)} at ${on}`;
     case 'network-bandwidth':

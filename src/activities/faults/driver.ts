@@ -5,6 +5,7 @@
  */
 import { FaultlineError } from '../../errors';
 import type { NetOps } from '../net/ops';
+import type { CloneOps } from './clone-ops';
 import { type Clock, type ContainerOps, type ContainerState, isGone } from '../ports';
 import type { ContainerRef, FaultRecord, RestoreOutcome } from '../types';
 
@@ -13,6 +14,8 @@ export interface FaultDeps {
   clock: Clock;
   /** Network namespaces and addresses; only the network fault kinds need it. */
   net?: NetOps;
+  /** Container clones; only membership-surge needs it. */
+  clones?: CloneOps;
 }
 
 /** One target of one call; rollbacks use it too, with their own id. */

@@ -8,6 +8,7 @@ import { containerPause } from './container-pause';
 import { containerRestart } from './container-restart';
 import { containerStop } from './container-stop';
 import type { FaultDriver } from './driver';
+import { membershipSurge } from './membership-surge';
 import { networkBandwidth } from './network-bandwidth';
 import { networkLatency } from './network-latency';
 import { networkLoss } from './network-loss';
@@ -28,6 +29,7 @@ export const FAULT_DRIVERS = {
   'network-bandwidth': networkBandwidth,
   'network-timeout': networkTimeout,
   'network-reset': networkReset,
+  'membership-surge': membershipSurge,
 } satisfies DriverMap;
 
 const drivers: DriverMap = FAULT_DRIVERS;
