@@ -2,16 +2,12 @@
  * scenarios/jetstream-lag.yaml end to end on the real mesh: the consumer's pending count grows while
  * it is paused, drains within 30 s once it resumes, and no acknowledged message is lost.
  */
-import { type ScenarioRunner, scenarioRunner, why } from '../helpers/scenario';
+import { scenarioSuite, why } from '../helpers/scenario';
 
-let runner: ScenarioRunner;
-beforeAll(async () => {
-  runner = await scenarioRunner();
-}, 120_000);
-afterAll(async () => runner?.teardown());
+const runner = scenarioSuite();
 
 test('jetstream-lag: pending grows during the pause, drains after, nothing lost', async () => {
-  const j = await runner.run('jetstream-lag.yaml');
+  const j = await runner().run('jetstream-lag.yaml');
   expect(why(j)).toBe('passed');
   const grew = j.methodProbes.find((p) => p.label.includes('backlog'))?.sample;
   expect(grew?.ok).toBe(true);

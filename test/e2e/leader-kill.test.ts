@@ -4,16 +4,12 @@
  * and the negative control, the same run with a deliberately short bound (500 ms), must fail.
  */
 import { isProbe } from '../../src/spec';
-import { type ScenarioRunner, scenarioRunner, why } from '../helpers/scenario';
+import { scenarioSuite, why } from '../helpers/scenario';
 
-let runner: ScenarioRunner;
-beforeAll(async () => {
-  runner = await scenarioRunner();
-}, 120_000);
-afterAll(async () => runner?.teardown());
+const runner = scenarioSuite();
 
 test('leader-kill passes: the probe-chosen leader is killed and a new one is elected within 10 s', async () => {
-  const j = await runner.run('leader-kill.yaml');
+  const j = await runner().run('leader-kill.yaml');
   expect(why(j)).toBe('passed');
   const fault = j.faults[0];
   const chosen = fault.chosenBy?.value ?? '';
@@ -31,7 +27,7 @@ test('leader-kill passes: the probe-chosen leader is killed and a new one is ele
 });
 
 test('negative control: a 500 ms bound is too short for an election, so the run fails', async () => {
-  const j = await runner.run('leader-kill.yaml', (e) => {
+  const j = await runner().run('leader-kill.yaml', (e) => {
     const wait = e.method.findIndex((s) => 'wait' in s);
     e.method[wait] = { wait: '500ms' };
     expect(isProbe(e.method[wait + 1])).toBe(true);

@@ -5,16 +5,12 @@
  */
 import Docker from 'dockerode';
 import { SURGE_LABEL } from '../../src/activities/faults/membership-surge';
-import { type ScenarioRunner, scenarioRunner, why } from '../helpers/scenario';
+import { scenarioSuite, why } from '../helpers/scenario';
 
-let runner: ScenarioRunner;
-beforeAll(async () => {
-  runner = await scenarioRunner();
-}, 120_000);
-afterAll(async () => runner?.teardown());
+const runner = scenarioSuite();
 
 test('membership-surge: two servers join cluster A and leave, the cluster stays healthy, nothing lost', async () => {
-  const j = await runner.run('membership-surge.yaml');
+  const j = await runner().run('membership-surge.yaml');
   expect(why(j)).toBe('passed');
   const fault = j.faults[0];
   expect(fault).toMatchObject({ kind: 'membership-surge', restore: 'restored' });

@@ -3,16 +3,12 @@
  * nats-kill-recovery, with time-to-green within 30 s. Each run brings its own stack under a fl4b-
  * project and removes it; one dev server and one workflow bundle serve the whole file.
  */
-import { type ScenarioRunner, scenarioRunner, why } from '../helpers/scenario';
+import { scenarioSuite, why } from '../helpers/scenario';
 
-let runner: ScenarioRunner;
-beforeAll(async () => {
-  runner = await scenarioRunner();
-}, 120_000);
-afterAll(async () => runner?.teardown());
+const runner = scenarioSuite();
 
 test('nats-kill-recovery-sigterm: a server stopped by SIGTERM serves again within 30 s', async () => {
-  const j = await runner.run('nats-kill-recovery-sigterm.yaml');
+  const j = await runner().run('nats-kill-recovery-sigterm.yaml');
   expect(why(j)).toBe('passed');
   expect(j.faults[0]).toMatchObject({ kind: 'container-kill', restore: 'restored' });
   expect(j.faults[0].injectDetails?.[0]).toContain('killed with SIGTERM');
@@ -27,7 +23,7 @@ test('nats-kill-recovery-sigterm: a server stopped by SIGTERM serves again withi
 });
 
 test('nats-partition-mesh: local traffic holds during a gateway cut, cross-cluster traffic returns within 30 s', async () => {
-  const j = await runner.run('nats-partition-mesh.yaml');
+  const j = await runner().run('nats-partition-mesh.yaml');
   expect(why(j)).toBe('passed');
   const fault = j.faults[0];
   expect(fault).toMatchObject({ kind: 'network-partition', restore: 'restored' });
@@ -52,7 +48,7 @@ test('nats-partition-mesh: local traffic holds during a gateway cut, cross-clust
 });
 
 test('negative control: core NATS (no JetStream) across the cut gateway loses messages, and no-loss says so', async () => {
-  const j = await runner.run('nats-partition-mesh.yaml', (e) => {
+  const j = await runner().run('nats-partition-mesh.yaml', (e) => {
     e.workloads = [
       { kind: 'nats-publish', id: 'core-pub', service: 'nats-a1', port: 4222, subject: 'mesh.core', jetstream: false, rate: '20/s', timeout: '2s', concurrency: 16 },
       { kind: 'nats-subscribe', id: 'core-sub', service: 'nats-b1', port: 4222, subject: 'mesh.core', rate: '1/s', timeout: '2s', concurrency: 1 },
@@ -70,7 +66,7 @@ test('negative control: core NATS (no JetStream) across the cut gateway loses me
 });
 
 test('network-latency: the client p95 rises above 150 ms during the Toxiproxy latency and returns under 100 ms after', async () => {
-  const j = await runner.run('network-latency.yaml');
+  const j = await runner().run('network-latency.yaml');
   expect(why(j)).toBe('passed');
   expect(j.faults[0]).toMatchObject({ kind: 'network-latency', restore: 'restored' });
   const during = j.checks.find((c) => c.id === 'p95-rises');
@@ -81,7 +77,7 @@ test('network-latency: the client p95 rises above 150 ms during the Toxiproxy la
 });
 
 test('negative control: the same latency check with the fault taken out must fail', async () => {
-  const j = await runner.run('network-latency.yaml', (e) => {
+  const j = await runner().run('network-latency.yaml', (e) => {
     // A fault that changes nothing on the client's path (a server of the other cluster is paused):
     // the p95 cannot rise, and the check must say so.
     e.method = [{ wait: '3s' }, { id: 'no-op', fault: { kind: 'container-pause', target: { service: 'nats-b3', mode: 'all' } }, duration: '8s' }, { wait: '5s' }];

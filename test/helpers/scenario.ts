@@ -51,3 +51,16 @@ export async function scenarioRunner(): Promise<ScenarioRunner> {
 
 /** The reasons and failed checks, for an assertion message that says why a run did not pass. */
 export const why = (j: Journal): string => [j.outcome, ...j.reasons, ...j.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.detail}`)].join('\n');
+
+/** Registers one runner for the test file (dev server up in beforeAll, down in afterAll). */
+export function scenarioSuite(): () => ScenarioRunner {
+  let runner: ScenarioRunner | undefined;
+  beforeAll(async () => {
+    runner = await scenarioRunner();
+  }, 120_000);
+  afterAll(async () => runner?.teardown());
+  return () => {
+    if (!runner) throw new Error('the scenario runner did not start');
+    return runner;
+  };
+}

@@ -4,6 +4,7 @@
  * check's JetStream reader understands too.
  */
 import { JSONCodec, type NatsConnection, connect } from 'nats';
+import { type OpResult, errorText } from './driver';
 import { hostPort, resolveAddress } from '../probes/endpoint';
 import type { StackHandle } from '../types';
 import type { Endpoint } from '../../spec/endpoint';
@@ -29,5 +30,15 @@ export function idOf(data: Uint8Array): string | undefined {
     return id === undefined ? undefined : String(id);
   } catch {
     return undefined;
+  }
+}
+
+/** One round trip to the server: ok when it answered, failed once the connection is closed for good. */
+export async function flushOutcome(nc: NatsConnection): Promise<OpResult> {
+  try {
+    await nc.flush();
+    return { outcome: 'ok' };
+  } catch (err) {
+    return { outcome: nc.isClosed() ? 'failed' : 'unknown', error: errorText(err) };
   }
 }

@@ -8,7 +8,7 @@ import { type JetStreamClient, type NatsConnection, ErrorCode } from 'nats';
 import type { WorkloadOf } from '../../spec/workloads';
 import type { StackHandle } from '../types';
 import { type OpResult, type WorkloadDriver, type WorkloadSession, errorText } from './driver';
-import { idCodec, workloadConnection } from './nats-client';
+import { flushOutcome, idCodec, workloadConnection } from './nats-client';
 
 type Publish = WorkloadOf<'nats-publish'>;
 
@@ -31,11 +31,10 @@ export const natsPublish: WorkloadDriver<Publish> = {
         }
         try {
           nc.publish(w.subject, data);
-          await nc.flush();
-          return { outcome: 'ok' };
         } catch (err) {
-          return { outcome: nc.isClosed() ? 'failed' : 'unknown', error: errorText(err) };
+          return { outcome: 'failed', error: errorText(err) };
         }
+        return flushOutcome(nc);
       },
       async close() {
         await nc.drain().catch(() => nc.close());

@@ -6,8 +6,8 @@
  */
 import type { WorkloadOf } from '../../spec/workloads';
 import type { StackHandle } from '../types';
-import { type OpResult, type Receipt, type WorkloadDriver, type WorkloadSession, errorText } from './driver';
-import { idOf, workloadConnection } from './nats-client';
+import type { OpResult, Receipt, WorkloadDriver, WorkloadSession } from './driver';
+import { flushOutcome, idOf, workloadConnection } from './nats-client';
 
 type Subscribe = WorkloadOf<'nats-subscribe'>;
 
@@ -22,14 +22,7 @@ export const natsSubscribe: WorkloadDriver<Subscribe> = {
     });
     await nc.flush();
     return {
-      async op(): Promise<OpResult> {
-        try {
-          await nc.flush();
-          return { outcome: 'ok' };
-        } catch (err) {
-          return { outcome: nc.isClosed() ? 'failed' : 'unknown', error: errorText(err) };
-        }
-      },
+      op: (): Promise<OpResult> => flushOutcome(nc),
       async close() {
         // Drain delivers what is already buffered before closing, so nothing received is dropped.
         await nc.drain().catch(() => nc.close());
