@@ -11,6 +11,9 @@ export interface ContainerRef {
   service?: string;
 }
 
+/** The pseudo-target of faults on the worker's own host (process-kill). */
+export const HOST_TARGET: ContainerRef = { id: 'host', name: 'host' };
+
 /** A running stack: its compose project and the host ports published on 127.0.0.1. */
 export interface StackHandle {
   project: string;

@@ -10,6 +10,7 @@ import {
   describeTraffic,
   describeVia,
 } from './network';
+import { ProcessKill, describeProcess } from './process';
 import { Target, describeTarget } from './target';
 
 /** The fault kinds. The driver map in src/activities/faults is typed against this same object. */
@@ -30,6 +31,7 @@ export const FAULT_SCHEMAS = {
   'network-bandwidth': NetworkBandwidth,
   'network-timeout': NetworkTimeout,
   'network-reset': NetworkReset,
+  'process-kill': ProcessKill,
 } as const;
 
 export type FaultKind = keyof typeof FAULT_SCHEMAS;
@@ -48,11 +50,13 @@ export const FaultSpec = z.discriminatedUnion('kind', [
   FAULT_SCHEMAS['network-bandwidth'],
   FAULT_SCHEMAS['network-timeout'],
   FAULT_SCHEMAS['network-reset'],
+  FAULT_SCHEMAS['process-kill'],
 ]);
 export type FaultSpec = z.infer<typeof FaultSpec>;
 export type FaultOf<K extends FaultKind> = Extract<FaultSpec, { kind: K }>;
 
 export function describeFault(f: FaultSpec): string {
+  if (f.kind === 'process-kill') return `kill host ${describeProcess(f.process)} with ${f.signal}`;
   const on = describeTarget(f.target);
   switch (f.kind) {
     case 'container-kill':

@@ -3,7 +3,7 @@
  * workflow's seeded random, so they are recorded in history and replay identically.
  */
 import { CancellationScope, sleep, workflowInfo } from '@temporalio/workflow';
-import type { FaultRecord, StackHandle } from '../activities/types';
+import { type FaultRecord, HOST_TARGET, type StackHandle } from '../activities/types';
 import type { Journal } from '../report/journal';
 import {
   type Experiment,
@@ -72,10 +72,12 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
 async function runFault(ctx: MethodContext, step: FaultStep, path: string): Promise<void> {
   const fault = step.fault;
   const description = describeFault(fault);
-  const candidates = await quick.resolveTargets.executeWithOptions(summary(`resolve targets: ${description}`), [
-    { project: ctx.project, target: fault.target },
-  ]);
-  const targets = selectTargets(candidates, fault.target.mode, Math.random, describeTarget(fault.target));
+  // A host fault (process-kill) has one pseudo-target, the worker's host, and nothing to resolve.
+  const candidates =
+    'target' in fault
+      ? await quick.resolveTargets.executeWithOptions(summary(`resolve targets: ${description}`), [{ project: ctx.project, target: fault.target }])
+      : [HOST_TARGET];
+  const targets = 'target' in fault ? selectTargets(candidates, fault.target.mode, Math.random, describeTarget(fault.target)) : candidates;
   const record: FaultRecord = {
     faultId: `${workflowInfo().workflowId}/${path}`,
     stepPath: path,

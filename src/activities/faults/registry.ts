@@ -14,6 +14,7 @@ import { networkLoss } from './network-loss';
 import { networkPartition } from './network-partition';
 import { networkReset } from './network-reset';
 import { networkTimeout } from './network-timeout';
+import { processKill } from './process-kill';
 
 type DriverMap = { [K in FaultKind]: FaultDriver<FaultOf<K>> };
 
@@ -28,6 +29,7 @@ export const FAULT_DRIVERS = {
   'network-bandwidth': networkBandwidth,
   'network-timeout': networkTimeout,
   'network-reset': networkReset,
+  'process-kill': processKill,
 } satisfies DriverMap;
 
 const drivers: DriverMap = FAULT_DRIVERS;

@@ -32,7 +32,8 @@ export function validateAgainstStack(exp: Experiment, model: ComposeModel | unde
   exp.continuous.forEach((c, i) => checkRef(ctx, c.probe, `continuous[${i}].probe`));
   exp.checks.forEach((c, i) => checkRef(ctx, c.probe, `checks[${i}].probe`));
   walkSteps(exp.method, (s, path) => {
-    if (isFault(s)) checkTarget(ctx, s.fault.target, `${path}.fault.target`);
+    // process-kill acts on the worker's host and has no container target.
+    if (isFault(s) && 'target' in s.fault) checkTarget(ctx, s.fault.target, `${path}.fault.target`);
     if (isProbe(s)) checkRef(ctx, s.probe, `${path}.probe`);
   });
   exp.rollbacks.forEach((r, i) => checkTarget(ctx, r.target, `rollbacks[${i}].target`));

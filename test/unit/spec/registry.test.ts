@@ -30,6 +30,7 @@ const MINIMAL_FAULTS: Record<FaultKind, object> = {
   'network-bandwidth': { target: { service: 'toxiproxy' }, proxy: 'db', rate: 64 },
   'network-timeout': { target: { service: 'toxiproxy' }, proxy: 'db' },
   'network-reset': { target: { service: 'toxiproxy' }, proxy: 'db' },
+  'process-kill': { process: { name: 'nginx' } },
 };
 const MINIMAL_PROBES: Record<ProbeKind, object> = {
   http: { url: 'http://127.0.0.1:8080/' },
