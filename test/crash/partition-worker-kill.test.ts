@@ -26,6 +26,7 @@ const docker = new Docker();
 const ops = createContainerOps(docker);
 const net = createNetOps(docker);
 const project = `fl4-crash-${randomBytes(3).toString('hex')}`;
+const cancelled = `fl4-cancel-${randomBytes(3).toString('hex')}`;
 const lab = new NetLab(project);
 let t: TestTemporal;
 let artifacts: string;
@@ -39,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const w of workers) await w.kill('SIGKILL');
   await stackDown(docker, project);
+  await stackDown(docker, cancelled);
   await t?.teardown();
   rmSync(artifacts, { recursive: true, force: true });
 });
@@ -58,21 +60,27 @@ async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 120_0
 }
 
 /** Whether nats-2 can open a route connection to nats-1 (port 6222) on the stack network. */
-async function routeOpen(): Promise<boolean> {
-  const ip = Object.values((await net.info(`${project}-nats-1-1`))?.addresses ?? {})[0];
-  return (await lab.exec(`${project}-nats-2-1`, ['nc', '-z', '-w', '1', ip, '6222'])) === 0;
+async function routeOpen(p = project): Promise<boolean> {
+  const ip = Object.values((await net.info(`${p}-nats-1-1`))?.addresses ?? {})[0];
+  return (await lab.exec(`${p}-nats-2-1`, ['nc', '-z', '-w', '1', ip, '6222'])) === 0;
 }
 
-test('SIGKILL while a partition is active: a new worker removes its rules and nothing of the run is left', async () => {
-  const exp: ExperimentInput = {
+function experiment(p: string, method: ExperimentInput['method']): ExperimentInput {
+  return {
     name: 'partition-crash',
     hypothesis: 'a partition is healed even when the worker that made it is SIGKILLed',
-    stack: { compose: COMPOSE, profiles: ['chaos-nats'], project, keep: true },
+    stack: { compose: COMPOSE, profiles: ['chaos-nats'], project: p, keep: true },
     probes: { roundtrip: { kind: 'nats', service: 'nats-1', port: 4222, timeout: '1s' } },
     steadyState: [{ probe: 'roundtrip' }],
-    method: [{ fault: { kind: 'network-partition', target: { service: 'nats-1' }, peers: ['nats-2', 'nats-3'] }, duration: '15s' }],
+    method,
     checks: [{ kind: 'time-to-green', probe: 'roundtrip', within: '30s' }],
   };
+}
+
+const partition = { kind: 'network-partition' as const, target: { service: 'nats-1' }, peers: ['nats-2', 'nats-3'] };
+
+test('SIGKILL while a partition is active: a new worker removes its rules and nothing of the run is left', async () => {
+  const exp = experiment(project, [{ fault: partition, duration: '15s' }]);
   const first = await worker('fl4-crash-1');
   const handle = await t.client.workflow.start('experiment', { taskQueue: TASK_QUEUE, workflowId: `fl4-crash-${randomBytes(4).toString('hex')}`, args: [exp] });
   await until('the partition to be active', async () => (await handle.query(statusQuery)).activeFaults.length > 0);
@@ -95,4 +103,21 @@ test('SIGKILL while a partition is active: a new worker removes its rules and no
   await stackDown(docker, project);
   expect(await docker.listContainers({ all: true, filters: { label: [`faultline.project=${project}`] } })).toEqual([]);
   expect((await docker.listNetworks()).filter((n) => n.Name.startsWith(project))).toEqual([]);
+});
+
+test('cancelling the run while the partition holds restores it (the restore phase is not cancellable)', async () => {
+  const handle = await t.client.workflow.start('experiment', {
+    taskQueue: TASK_QUEUE,
+    workflowId: `fl4-cancel-${randomBytes(4).toString('hex')}`,
+    args: [experiment(cancelled, [{ fault: partition }, { wait: '5m' }])],
+  });
+  await until('the partition to be active', async () => (await handle.query(statusQuery)).activeFaults.length > 0);
+  expect(await taggedRulesInProject(ops, net, cancelled)).toHaveLength(4);
+  await handle.cancel();
+  const journal = (await handle.result()) as Journal;
+  expect(journal.outcome).toBe('aborted');
+  expect(journal.faults[0].restore).toBe('restored');
+  expect(journal.residue).toEqual([]);
+  expect(await taggedRulesInProject(ops, net, cancelled)).toEqual([]);
+  expect(await routeOpen(cancelled)).toBe(true);
 });
