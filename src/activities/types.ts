@@ -1,6 +1,6 @@
 /**
- * The data that crosses the workflow/activity boundary. Types only: workflows import this file for
- * its types and never pull in dockerode, fs or net.
+ * The data that crosses the workflow/activity boundary. Types and plain constants only: workflows
+ * import this file and never pull in dockerode, fs or net.
  */
 import type { Expectation, FaultKind, FaultSpec, ProbeSpec, StackSpec, Target } from '../spec';
 
