@@ -1,6 +1,6 @@
 /**
- * The data that crosses the workflow/activity boundary. Types only: workflows import this file for
- * its types and never pull in dockerode, fs or net.
+ * The data that crosses the workflow/activity boundary. Types and plain constants only: workflows
+ * import this file and never pull in dockerode, fs or net.
  */
 import type { Expectation, FaultKind, FaultSpec, ProbeSpec, StackSpec, Target } from '../spec';
 import type { ProbeChoice, SelectionMode } from '../spec/target';
@@ -11,6 +11,9 @@ export interface ContainerRef {
   name: string;
   service?: string;
 }
+
+/** The pseudo-target of faults on the worker's own host (process-kill). */
+export const HOST_TARGET: ContainerRef = { id: 'host', name: 'host' };
 
 /** A running stack: its compose project and the host ports published on 127.0.0.1. */
 export interface StackHandle {

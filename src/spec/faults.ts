@@ -11,6 +11,7 @@ import {
   describeVia,
 } from './network';
 import { MembershipSurge } from './surge';
+import { ProcessKill, describeProcess } from './process';
 import { Target, describeTarget } from './target';
 
 /** The fault kinds. The driver map in src/activities/faults is typed against this same object. */
@@ -32,6 +33,7 @@ export const FAULT_SCHEMAS = {
   'network-timeout': NetworkTimeout,
   'network-reset': NetworkReset,
   'membership-surge': MembershipSurge,
+  'process-kill': ProcessKill,
 } as const;
 
 export type FaultKind = keyof typeof FAULT_SCHEMAS;
@@ -51,11 +53,13 @@ export const FaultSpec = z.discriminatedUnion('kind', [
   FAULT_SCHEMAS['network-timeout'],
   FAULT_SCHEMAS['network-reset'],
   FAULT_SCHEMAS['membership-surge'],
+  FAULT_SCHEMAS['process-kill'],
 ]);
 export type FaultSpec = z.infer<typeof FaultSpec>;
 export type FaultOf<K extends FaultKind> = Extract<FaultSpec, { kind: K }>;
 
 export function describeFault(f: FaultSpec): string {
+  if (f.kind === 'process-kill') return `kill host ${describeProcess(f.process)} with ${f.signal}`;
   const on = describeTarget(f.target);
   switch (f.kind) {
     case 'container-kill':

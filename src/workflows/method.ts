@@ -3,7 +3,7 @@
  * workflow's seeded random, so they are recorded in history and replay identically.
  */
 import { CancellationScope, sleep, workflowInfo } from '@temporalio/workflow';
-import type { FaultRecord, StackHandle } from '../activities/types';
+import { type FaultRecord, HOST_TARGET, type StackHandle } from '../activities/types';
 import type { FaultEntry, Journal } from '../report/journal';
 import type { Target } from '../spec/target';
 import {
@@ -73,11 +73,12 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
 async function runFault(ctx: MethodContext, step: FaultStep, path: string): Promise<void> {
   const fault = step.fault;
   const description = describeFault(fault);
-  const { target, chosenBy } = await concreteTarget(ctx, fault.target);
-  const candidates = await quick.resolveTargets.executeWithOptions(summary(`resolve targets: ${description}`), [
-    { project: ctx.project, target },
-  ]);
-  const targets = selectTargets(candidates, target.mode, Math.random, describeTarget(target));
+  // A host fault (process-kill) has one pseudo-target, the worker's host, and nothing to resolve.
+  const { target, chosenBy } = 'target' in fault ? await concreteTarget(ctx, fault.target) : { target: undefined, chosenBy: undefined };
+  const candidates = target
+    ? await quick.resolveTargets.executeWithOptions(summary(`resolve targets: ${description}`), [{ project: ctx.project, target }])
+    : [HOST_TARGET];
+  const targets = target ? selectTargets(candidates, target.mode, Math.random, describeTarget(target)) : candidates;
   const record: FaultRecord = {
     faultId: `${workflowInfo().workflowId}/${path}`,
     stepPath: path,

@@ -9,6 +9,7 @@ import { createContainerOps } from '../../src/activities/docker/container-ops';
 import { injectFault, restoreFault, verifyFault } from '../../src/activities/faults';
 import { FAULT_DRIVERS } from '../../src/activities/faults/registry';
 import { createNetOps } from '../../src/activities/net/ops';
+import { faultlineToxicsInProject } from '../../src/activities/net/residue';
 import { toxicName } from '../../src/activities/net/toxiproxy';
 import { systemClock } from '../../src/activities/ports';
 import type { FaultRecord } from '../../src/activities/types';
@@ -107,12 +108,16 @@ describe('Toxiproxy faults', () => {
     const bw = record({ kind: 'network-bandwidth', rate: 100 });
     await injectFault(deps, lat);
     await injectFault(deps, bw);
+    expect((await faultlineToxicsInProject(deps.ops, net, lab.project)).sort()).toEqual(
+      [lat, bw].map((r) => `${proxy.name}: toxic nats/${toxicName(r.faultId)}`).sort(),
+    );
     expect((await restoreFault(deps, record({ kind: 'network-latency', latency: '1s' }))).outcomes[0].outcome).toBe('already-clean');
     expect((await toxics()).map((t) => t.name).sort()).toEqual([toxicName(lat.faultId), toxicName(bw.faultId)].sort());
     await restoreFault(deps, lat);
     expect((await toxics()).map((t) => t.name)).toEqual([toxicName(bw.faultId)]);
     await restoreFault(deps, bw);
     expect(await toxics()).toEqual([]);
+    expect(await faultlineToxicsInProject(deps.ops, net, lab.project)).toEqual([]);
   });
 
   it('its self-revert script, run in a helper sharing the Toxiproxy netns, deletes its toxic', async () => {

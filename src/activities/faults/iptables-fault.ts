@@ -6,6 +6,7 @@
 import { FaultlineError } from '../../errors';
 import { type Rule, addRules, deleteTagged, revertScript, tagOf, taggedRules } from '../net/iptables';
 import type { NetInfo, NetOps } from '../net/ops';
+import { ContainerGoneError } from '../ports';
 import { peerAddresses } from '../net/peers';
 import type { ContainerRef, FaultRecord } from '../types';
 import type { FaultContext, FaultDeps, FaultDriver, SelfRevert, TargetOutcome } from './driver';
@@ -84,7 +85,7 @@ export function needNet(deps: FaultDeps): NetOps {
 
 async function runningInfo(net: NetOps, target: ContainerRef): Promise<NetInfo> {
   const info = await net.info(target.id);
-  if (!info) throw new FaultlineError('ContainerGone', `${target.name} no longer exists`, { retryable: false });
+  if (!info) throw new ContainerGoneError(target.id, 'inject');
   if (info.pid === 0) {
     throw new FaultlineError('TargetNotRunning', `${target.name} is not running, so it has no network namespace to break`, {
       retryable: false,

@@ -15,6 +15,7 @@ import { networkLoss } from './network-loss';
 import { networkPartition } from './network-partition';
 import { networkReset } from './network-reset';
 import { networkTimeout } from './network-timeout';
+import { processKill } from './process-kill';
 
 type DriverMap = { [K in FaultKind]: FaultDriver<FaultOf<K>> };
 
@@ -30,6 +31,7 @@ export const FAULT_DRIVERS = {
   'network-timeout': networkTimeout,
   'network-reset': networkReset,
   'membership-surge': membershipSurge,
+  'process-kill': processKill,
 } satisfies DriverMap;
 
 const drivers: DriverMap = FAULT_DRIVERS;

@@ -13,7 +13,8 @@ export function netemHandle(faultId: string): string {
   return ((n % 0xfe00) + 0x100).toString(16);
 }
 
-const MISSING = /unknown qdisc|qdisc kind is unknown|No such file or directory/i;
+/** What tc says when the kernel has no sch_netem ("Error: Specified qdisc kind is unknown."). */
+const MISSING = /qdisc kind is unknown|unknown qdisc/i;
 
 export async function interfaces(net: NetOps, pid: number): Promise<string[]> {
   const r = await net.inNetns(pid, ['ip', '-o', 'link', 'show']);

@@ -39,7 +39,9 @@ export function validateAgainstStack(exp: Experiment, model: ComposeModel | unde
     if (w.service !== undefined) checkEndpoint(ctx, w.service, w.port, `workloads[${i}]`);
   });
   walkSteps(exp.method, (s, path) => {
-    if (isFault(s)) checkTarget(ctx, s.fault.target, `${path}.fault.target`, true);
+    // process-kill acts on the worker's host and has no container target.
+    if (isFault(s) && 'target' in s.fault) checkTarget(ctx, s.fault.target, `${path}.fault.target`, true);
+    if (isFault(s) && 'peers' in s.fault) checkPeers(ctx, s.fault.peers ?? [], `${path}.fault.peers`);
     if (isProbe(s)) checkRef(ctx, s.probe, `${path}.probe`);
   });
   exp.rollbacks.forEach((r, i) => checkTarget(ctx, r.target, `rollbacks[${i}].target`));
@@ -99,6 +101,14 @@ function checkTarget(ctx: Ctx, t: Target, path: string, faultTarget = false): vo
     const want = Object.entries(t.labels).map(([k, v]) => `${k}=${v}`).join(', ');
     ctx.problems.push(`${path}.labels: no service in profiles ${listProfiles(ctx)} has the labels ${want}`);
   }
+}
+
+/** Peers of a network fault are services of the same stack (the target's check covers "no stack"). */
+function checkPeers(ctx: Ctx, peers: string[], path: string): void {
+  if (!ctx.model) return;
+  peers.forEach((p, i) => {
+    if (!ctx.selected[p]) ctx.problems.push(`${path}[${i}]: ${unknownService(ctx, p)}`);
+  });
 }
 
 function containerNames(ctx: Ctx, service: string, s: ComposeService): string[] {

@@ -35,6 +35,7 @@ const MINIMAL_FAULTS: Record<FaultKind, object> = {
   'network-timeout': { target: { service: 'toxiproxy' }, proxy: 'db' },
   'network-reset': { target: { service: 'toxiproxy' }, proxy: 'db' },
   'membership-surge': { target: { service: 'nats-a1' } },
+  'process-kill': { process: { name: 'nginx' } },
 };
 const MINIMAL_PROBES: Record<ProbeKind, object> = {
   http: { url: 'http://127.0.0.1:8080/' },
