@@ -48,12 +48,16 @@ export async function runChecks(ctx: CheckContext): Promise<CheckRecord[]> {
   return indexed.map(({ c, id }) => out.get(id) ?? { kind: c.kind, id, passed: false, detail: 'check was not evaluated' });
 }
 
-/** The fault windows as the journal recorded them: from the end of each inject to the end of its restore. */
+/**
+ * The fault windows as the journal recorded them: from the end of each inject to the moment the
+ * restore was asked for. Both ends are conservative: the fault certainly held in between, while a
+ * restore can bring the target back before it reports completion.
+ */
 export function runWindows(journal: Journal, lastRestoreAt: number): RunWindows {
   const injected = journal.faults.filter((f) => f.injectedAt !== undefined);
   const requested = journal.faults.map((f) => f.requestedAt ?? f.injectedAt).filter((t): t is number => t !== undefined);
   return {
-    faults: injected.map((f) => ({ faultId: f.faultId, from: f.injectedAt ?? 0, to: f.restoredAt })),
+    faults: injected.map((f) => ({ faultId: f.faultId, from: f.injectedAt ?? 0, to: f.restoreRequestedAt ?? f.restoredAt })),
     firstFaultAt: requested.length ? Math.min(...requested) : undefined,
     lastRestoreAt: lastRestoreAt || undefined,
   };
