@@ -40,6 +40,8 @@ export interface FaultEntry {
   requestedAt?: number;
   injectedAt?: number;
   injectDetails?: string[];
+  /** When the workflow asked for the restore (workflow time): fault windows of checks end here. */
+  restoreRequestedAt?: number;
   restoredAt?: number;
   restore?: 'pending' | 'failed' | RestoreOutcome;
   restoreDetails?: string[];

@@ -72,6 +72,8 @@ export const CHECK_SCHEMAS = {
       /** before: until the first fault; after: from `settle` after the last restore until the workload stopped. */
       window: z.enum(['before', 'after', 'all']),
       settle: Duration.default('0s'),
+      /** With window "after": the workloads keep running at least this long after `settle`, so the window has traffic. */
+      for: Duration.default('5s'),
     })
     .strict(),
   /**

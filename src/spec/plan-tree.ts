@@ -120,7 +120,7 @@ export function checkLines(exp: Experiment): string[] {
       case 'fail-closed':
         return `${id}: fail-closed: no request of ${c.workload} started inside a fault window is allowed (${c.allow.join(', ')})`;
       case 'success-rate':
-        return `${id}: success-rate of ${c.workload} ${c.window === 'all' ? 'over the run' : c.window === 'before' ? 'before the first fault' : `from ${formatDuration(c.settle)} after the last restore`} >= ${c.min * 100}%`;
+        return `${id}: success-rate of ${c.workload} ${c.window === 'all' ? 'over the run' : c.window === 'before' ? 'before the first fault' : `from ${formatDuration(c.settle)} after the last restore (for at least ${formatDuration(c.for)})`} >= ${c.min * 100}%`;
       case 'latency': {
         const bounds = [c.gt !== undefined ? `> ${formatDuration(c.gt)}` : '', c.lt !== undefined ? `< ${formatDuration(c.lt)}` : ''].filter(Boolean).join(' and ');
         const window = c.window === 'during' ? 'during the faults' : c.window === 'before' ? 'before the first fault' : `from ${formatDuration(c.settle)} after the last restore`;

@@ -8,6 +8,7 @@ import type { RunWindows } from '../activities/checks';
 import type { StackHandle } from '../activities/types';
 import type { CheckRecord, Journal } from '../report/journal';
 import { type CheckOf, type Experiment, formatDuration, formatMs, isHistoryCheck, probeLabel, resolveProbe, toMs } from '../spec';
+import { sleep } from '@temporalio/workflow';
 import { long, quick, summary } from './activities';
 import type { Workloads } from './workloads';
 
@@ -26,6 +27,9 @@ export async function runChecks(ctx: CheckContext): Promise<CheckRecord[]> {
   const save = (records: CheckRecord[]) => records.forEach((r) => out.set(r.id, r));
 
   save(await Promise.all(indexed.flatMap(({ c, id }) => (c.kind === 'time-to-green' ? [timeToGreen(ctx, c, id)] : []))));
+  // An "after" success rate needs traffic after recovery: keep the workloads running until its window is full.
+  const holdUntil = Math.max(0, ...ctx.exp.checks.map((c) => (c.kind === 'success-rate' && c.window === 'after' ? ctx.since + toMs(c.settle) + toMs(c.for) : 0)));
+  if (holdUntil > Date.now()) await sleep(holdUntil - Date.now());
   const stoppedAt = await ctx.workloads.stop();
   save(await Promise.all(indexed.flatMap(({ c, id }) => (c.kind === 'drained' ? [drained(ctx, c, id, stoppedAt)] : []))));
   const windows = runWindows(ctx.journal, ctx.since);
@@ -44,12 +48,16 @@ export async function runChecks(ctx: CheckContext): Promise<CheckRecord[]> {
   return indexed.map(({ c, id }) => out.get(id) ?? { kind: c.kind, id, passed: false, detail: 'check was not evaluated' });
 }
 
-/** The fault windows as the journal recorded them: from the end of each inject to the end of its restore. */
+/**
+ * The fault windows as the journal recorded them: from the end of each inject to the moment the
+ * restore was asked for. Both ends are conservative: the fault certainly held in between, while a
+ * restore can bring the target back before it reports completion.
+ */
 export function runWindows(journal: Journal, lastRestoreAt: number): RunWindows {
   const injected = journal.faults.filter((f) => f.injectedAt !== undefined);
   const requested = journal.faults.map((f) => f.requestedAt ?? f.injectedAt).filter((t): t is number => t !== undefined);
   return {
-    faults: injected.map((f) => ({ faultId: f.faultId, from: f.injectedAt ?? 0, to: f.restoredAt })),
+    faults: injected.map((f) => ({ faultId: f.faultId, from: f.injectedAt ?? 0, to: f.restoreRequestedAt ?? f.restoredAt })),
     firstFaultAt: requested.length ? Math.min(...requested) : undefined,
     lastRestoreAt: lastRestoreAt || undefined,
   };

@@ -8,7 +8,7 @@ import type { History } from '../workloads/history';
 
 /** When the faults held, as the workflow recorded them. */
 export interface RunWindows {
-  /** From the end of each inject to the end of its restore; `to` undefined means never restored. */
+  /** From the end of each inject to the request of its restore; `to` undefined means never restored. */
   faults: Array<{ faultId: string; from: number; to?: number }>;
   /** When the workflow asked for the first inject: the end of the "before" window. */
   firstFaultAt?: number;

@@ -24,8 +24,8 @@ export function judgeFailClosed(ops: Operation[], w: RunWindows, allow: string[]
     duringFaults: during.length,
     allowed: cap(allowed.map(describe)),
     allowedCount: allowed.length,
-    denied: during.filter((o) => o.decision !== undefined && !isAllowed(o)).length,
-    errors: during.filter((o) => o.decision === undefined && !isAllowed(o)).length,
+    refused: during.length - allowed.length,
+    refusedBy: refusals(during.filter((o) => !isAllowed(o))),
   };
   if (w.faults.length === 0) return { passed: false, detail: 'no fault window was recorded, so fail-closed could not be judged', evidence };
   if (during.length === 0) {
@@ -34,5 +34,12 @@ export function judgeFailClosed(ops: Operation[], w: RunWindows, allow: string[]
   if (allowed.length > 0) {
     return { passed: false, detail: `${workload}: ${allowed.length} of ${during.length} requests inside a fault window were allowed: ${listed(allowed.map(describe))}`, evidence };
   }
-  return { passed: true, detail: `${workload}: all ${during.length} requests inside fault windows were refused (${evidence.denied} denied, ${evidence.errors} errors)`, evidence };
+  return { passed: true, detail: `${workload}: all ${during.length} requests inside fault windows were refused (${evidence.refusedBy.join(', ')})`, evidence };
+}
+
+/** `error: 70`, `deny: 5`, `unknown: 1`: how the refusals answered, by decision or, without one, by outcome. */
+function refusals(ops: Operation[]): string[] {
+  const counts = new Map<string, number>();
+  for (const o of ops) counts.set(o.decision ?? o.outcome, (counts.get(o.decision ?? o.outcome) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`);
 }

@@ -25,8 +25,10 @@ export const pgOutboxWriter: WorkloadDriver<Writer> = {
       query_timeout: timeoutMs,
       application_name: `faultline-workload-${w.id}`,
     });
-    // A restarted server kills idle pooled connections; the pool drops them, we must not crash.
+    // A killed server ends pooled connections, idle or checked out: each emits 'error', which the
+    // pool handles for idle ones only. Unhandled, it would crash the worker; the op sees the failure anyway.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const business = `INSERT INTO ${w.businessTable} (id, amount) VALUES ($1, $2)`;
     const outbox = `INSERT INTO ${w.outboxTable} (id, subject, payload) VALUES ($1, $2, $3)`;
     return {

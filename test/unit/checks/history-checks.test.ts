@@ -89,7 +89,7 @@ describe('fail-closed', () => {
     const ops = [op('r1', 50, 'ok', { decision: 'allow' }), op('r2', 120, 'failed', { decision: 'deny', status: 403 }), op('r3', 150, 'unknown'), op('r4', 250, 'ok', { decision: 'allow' })];
     const v = judgeFailClosed(ops, windows, ['allow'], 'api');
     expect(v.passed).toBe(true);
-    expect(v.evidence).toMatchObject({ duringFaults: 2, allowedCount: 0, denied: 1, errors: 1 });
+    expect(v.evidence).toMatchObject({ duringFaults: 2, allowedCount: 0, refused: 2, refusedBy: ['deny: 1', 'unknown: 1'] });
   });
 
   test('an allow inside the window fails and is named; without a decision a 2xx is an allow', () => {
