@@ -12,9 +12,13 @@ import type { Journal } from '../report/journal';
 import type { Experiment } from '../spec';
 import { loadComposeFile, selectServices } from '../spec/compose';
 import { runDir, writeJournalFiles } from './artifacts/write';
+import { createCloneOps } from './faults/clone-ops';
+import { type CheckVerdict, type HistoryCheckInput, evaluateCheck } from './checks';
 import { injectFault, restoreFault, verifyFault } from './faults';
+import { createNetOps } from './net/ops';
 import type { Clock, ContainerOps } from './ports';
 import { runProbe, timeToGreen } from './probes';
+import { pickTargetByProbe } from './probe-target';
 import { runRollback } from './rollback';
 import { collectLogs, stackDown, stackUp } from './stack';
 import { validateAgainstStack } from './stack/validate';
@@ -23,6 +27,8 @@ import { acquireLease, releaseLeases } from './safety/leases';
 import { helperResidue } from './safety/helpers';
 import { armReverters, disarmReverters } from './safety/reverter';
 import { resolveTargets } from './targets';
+import { historyFile, requestStop } from './workloads/history';
+import { type WorkloadInput, type WorkloadSummary, runWorkload } from './workloads/run';
 import type {
   ContainerRef,
   FaultRecord,
@@ -35,6 +41,8 @@ import type {
   StackHandle,
   TimeToGreenResult,
   VerifyResult,
+  PickTargetInput,
+  PickTargetResult,
   ProbeInput,
   ResolveTargetsInput,
   RollbackInput,
@@ -52,7 +60,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   const { docker, ops, clock } = deps;
-  const driverDeps = { ops, clock };
+  const driverDeps = { ops, clock, net: createNetOps(docker), clones: createCloneOps(docker) };
   return {
     async validateStack(exp: Experiment): Promise<{ services: string[] }> {
       return boundary(async () => {
@@ -87,6 +95,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     async resolveTargets(input: ResolveTargetsInput): Promise<ContainerRef[]> {
       return boundary(() => resolveTargets(ops, input));
+    },
+    async pickTargetByProbe(input: PickTargetInput): Promise<PickTargetResult> {
+      return boundary(() => pickTargetByProbe(driverDeps, input));
     },
     async injectFault(rec: FaultRecord): Promise<InjectResult> {
       return boundary(async () => {
@@ -146,6 +157,31 @@ export function createActivities(deps: ActivityDeps) {
     },
     async runRollback(input: RollbackInput): Promise<RestoreResult> {
       return boundary(() => withHeartbeat(() => runRollback(driverDeps, input)));
+    },
+    /** Runs until cancelled; a retry after a dead worker appends to the same history file. */
+    async runWorkload(input: WorkloadInput): Promise<WorkloadSummary> {
+      const attempt = Context.current().info.attempt;
+      return boundary(() =>
+        withHeartbeat((progress, signal) =>
+          runWorkload(input, {
+            artifactsRoot: deps.artifactsRoot,
+            clock,
+            attempt,
+            signal,
+            onProgress: (s) => progress(`${s.invoked} invoked, ${s.ok} ok, ${s.failed} failed, ${s.unknown} unknown`),
+          }),
+        ),
+      );
+    },
+    /** Asks each workload to stop and waits until its history is finished. Returns the ids that did not confirm. */
+    async stopWorkloads(input: { workflowId: string; ids: string[]; timeoutMs: number }): Promise<{ unconfirmed: string[] }> {
+      const confirmed = await Promise.all(
+        input.ids.map((id) => requestStop(historyFile(deps.artifactsRoot, input.workflowId, id), input.timeoutMs, (ms) => clock.sleep(ms))),
+      );
+      return { unconfirmed: input.ids.filter((_, i) => !confirmed[i]) };
+    },
+    async evaluateCheck(input: HistoryCheckInput): Promise<CheckVerdict> {
+      return boundary(() => evaluateCheck(deps.artifactsRoot, input, Context.current().cancellationSignal));
     },
   };
 }

@@ -10,6 +10,9 @@ import type { ContainerRef, ResolveTargetsInput } from './types';
 /** All matches within the project, sorted by name; none is a non-retryable TargetNotFound. */
 export async function resolveTargets(ops: ContainerOps, input: ResolveTargetsInput): Promise<ContainerRef[]> {
   const { project, target } = input;
+  if (target.fromProbe !== undefined) {
+    throw new FaultlineError('InvalidScenario', `${describeTarget(target)}: the workflow must pick it with pickTargetByProbe first`, { retryable: false });
+  }
   const matches = await findMatches(ops, project, target);
   if (matches.length > 0) return [...matches].sort((a, b) => a.name.localeCompare(b.name));
 

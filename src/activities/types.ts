@@ -1,8 +1,9 @@
 /**
- * The data that crosses the workflow/activity boundary. Types only: workflows import this file for
- * its types and never pull in dockerode, fs or net.
+ * The data that crosses the workflow/activity boundary. Types and plain constants only: workflows
+ * import this file and never pull in dockerode, fs or net.
  */
 import type { Expectation, FaultKind, FaultSpec, ProbeSpec, StackSpec, Target } from '../spec';
+import type { ProbeChoice, SelectionMode } from '../spec/target';
 
 /** A container as the activities see it. `service` is the compose service it belongs to, if any. */
 export interface ContainerRef {
@@ -10,6 +11,9 @@ export interface ContainerRef {
   name: string;
   service?: string;
 }
+
+/** The pseudo-target of faults on the worker's own host (process-kill). */
+export const HOST_TARGET: ContainerRef = { id: 'host', name: 'host' };
 
 /** A running stack: its compose project and the host ports published on 127.0.0.1. */
 export interface StackHandle {
@@ -86,6 +90,21 @@ export interface TimeToGreenResult {
   elapsedMs?: number;
   attempts: number;
   lastError?: string;
+}
+
+/** A fault target chosen by a probe: the library probe (resolved) and how to read its value. */
+export interface PickTargetInput {
+  choice: ProbeChoice;
+  probe: ProbeSpec;
+  mode: SelectionMode;
+  stack?: StackHandle;
+}
+
+export interface PickTargetResult {
+  /** A plain service or container target naming what the probe returned. */
+  target: Target;
+  value: string;
+  sample: Sample;
 }
 
 export interface ResolveTargetsInput {

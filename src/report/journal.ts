@@ -34,8 +34,14 @@ export interface FaultEntry {
   targets: string[];
   /** Candidates the selection chose from; recorded so a random pick can be audited. */
   candidates: string[];
+  /** For a target chosen by a probe: which probe, what it returned and the sample it came from. */
+  chosenBy?: { probe: string; select: string; value: string; sample: Sample };
+  /** When the workflow asked for the inject (workflow time); the "before" window of checks ends here. */
+  requestedAt?: number;
   injectedAt?: number;
   injectDetails?: string[];
+  /** When the workflow asked for the restore (workflow time): fault windows of checks end here. */
+  restoreRequestedAt?: number;
   restoredAt?: number;
   restore?: 'pending' | 'failed' | RestoreOutcome;
   restoreDetails?: string[];
@@ -60,6 +66,17 @@ export interface CheckRecord {
   passed: boolean;
   detail: string;
   elapsedMs?: number;
+  /** What the verdict rests on: counts, and the ids or requests a person should look at. */
+  evidence?: Record<string, number | string | string[]>;
+}
+
+/** One workload of the run; its operations are in artifacts/<workflowId>/workloads/<id>.jsonl. */
+export interface WorkloadEntry {
+  id: string;
+  description: string;
+  startedAt?: number;
+  stoppedAt?: number;
+  error?: string;
 }
 
 export interface Journal {
@@ -77,6 +94,7 @@ export interface Journal {
   methodProbes: ProbeRecord[];
   faults: FaultEntry[];
   continuous: SeriesRecord[];
+  workloads: WorkloadEntry[];
   rollbacks: Array<{ action: string; targets: string[]; ok: boolean; error?: string }>;
   checks: CheckRecord[];
   residue: string[];
@@ -95,6 +113,7 @@ export function emptyJournal(
     methodProbes: [],
     faults: [],
     continuous: [],
+    workloads: [],
     rollbacks: [],
     checks: [],
     residue: [],

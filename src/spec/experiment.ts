@@ -6,6 +6,7 @@ import { ProbeRef, ProbeSpec, describeProbe } from './probes';
 import { referenceProblems } from './references';
 import { Safety } from './safety';
 import { Rollback, Step } from './steps';
+import { WorkloadSpec } from './workloads';
 
 /** One experiment, as written in a scenario file and as passed to the `experiment` workflow. */
 const Name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'names are kebab-case, at most 63 characters');
@@ -39,6 +40,8 @@ export const Experiment = z
     probes: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'probe ids are kebab-case'), ProbeSpec).default({}),
     steadyState: z.array(SteadyStateProbe).default([]),
     continuous: z.array(ContinuousProbe).default([]),
+    /** Background clients started once the stack is up and stopped after recovery; checks judge their histories. */
+    workloads: z.array(WorkloadSpec).default([]),
     method: z.array(Step).min(1, 'the method needs at least one step'),
     rollbacks: z.array(Rollback).default([]),
     checks: z.array(CheckSpec).default([]),

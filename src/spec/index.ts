@@ -10,3 +10,4 @@ export * from './probes';
 export * from './safety';
 export * from './steps';
 export * from './target';
+export * from './workloads';

@@ -34,7 +34,7 @@ function metadata(): z.core.$ZodRegistry<Meta> {
   reg.add(StackSpec, { id: 'Stack', description: 'the compose stack started before and torn down after the run' });
   reg.add(Duration, { id: 'Duration', description: 'a duration like "500ms", "15s", "2m", "1h", or a number of milliseconds' });
   reg.add(SelectionMode, { id: 'SelectionMode', description: 'how many matching containers to act on: all, one, { count: N } or { percent: P }' });
-  reg.add(Target, { id: 'Target', description: 'containers chosen by exactly one of service, container or labels' });
+  reg.add(Target, { id: 'Target', description: 'containers chosen by exactly one of service, container, labels or fromProbe (faults only)' });
   reg.add(Expectation, { id: 'Expectation', description: 'every comparator given must hold on the value jsonpath selects' });
   reg.add(ProbeSpec, { id: 'Probe' });
   reg.add(ProbeRef, { id: 'ProbeRef', description: 'the id of an entry in "probes", or a probe written inline' });
@@ -60,7 +60,7 @@ export function experimentJsonSchema(): Record<string, unknown> {
     metadata: metadata(),
     // Rules zod checks in refinements, restated where JSON Schema can say them so editors flag them too.
     override: ({ zodSchema, jsonSchema }) => {
-      if (zodSchema === Target) jsonSchema.oneOf = exactlyOne(['service'], ['container'], ['labels']);
+      if (zodSchema === Target) jsonSchema.oneOf = exactlyOne(['service'], ['container'], ['labels'], ['fromProbe']);
       if (zodSchema === PROBE_SCHEMAS.http) jsonSchema.oneOf = exactlyOne(['url'], ['service', 'port']);
     },
   }) as Record<string, unknown>;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ValidationError } from '../errors';
 import { CHECK_KINDS } from './checks';
+import { WORKLOAD_KINDS } from './workloads';
 import { Experiment } from './experiment';
 import { FAULT_KINDS } from './faults';
 import { type IssueHints, flattenIssues, formatPath } from './issues';
@@ -64,7 +65,9 @@ function hints(data: unknown): IssueHints {
         ? FAULT_KINDS
         : owner[0] === 'checks' && owner.length === 2
           ? CHECK_KINDS
-          : PROBE_KINDS;
+          : owner[0] === 'workloads' && owner.length === 2
+            ? WORKLOAD_KINDS
+            : PROBE_KINDS;
       return { value: valueAt(data, path), allowed };
     },
     union: (path) => {

@@ -3,6 +3,7 @@ import { type Expectation, describeExpectation } from './expect';
 import { type Experiment, continuousId, probeLabel, resolveProbe } from './experiment';
 import { describeFault } from './faults';
 import type { ProbeRef } from './probes';
+import { describeWorkload } from './workloads';
 import { type Step, isFault, isParallel, isProbe, isSerial, isWait, walkSteps } from './steps';
 
 /**
@@ -110,6 +111,25 @@ export function checkLines(exp: Experiment): string[] {
           `${id}: time-to-green ${probeLabel(c.probe)} passes ${c.consecutive}x in a row ` +
           `(one try every ${formatDuration(c.interval)}) within ${formatDuration(c.within)} of the last restore`
         );
+      case 'drained':
+        return `${id}: drained ${probeLabel(c.probe)} reaches ${describeExpectation(c.expect)} within ${formatDuration(c.within)} of the workloads stopping`;
+      case 'no-loss': {
+        const from = 'workload' in c.consumed ? `workload ${c.consumed.workload}` : `JetStream stream ${c.consumed.jetstream.stream}`;
+        return `${id}: no-loss: every operation ${c.produced} saw acknowledged is in ${from}, none twice`;
+      }
+      case 'fail-closed':
+        return `${id}: fail-closed: no request of ${c.workload} started inside a fault window is allowed (${c.allow.join(', ')})`;
+      case 'success-rate':
+        return `${id}: success-rate of ${c.workload} ${c.window === 'all' ? 'over the run' : c.window === 'before' ? 'before the first fault' : `from ${formatDuration(c.settle)} after the last restore (for at least ${formatDuration(c.for)})`} >= ${c.min * 100}%`;
+      case 'latency': {
+        const bounds = [c.gt !== undefined ? `> ${formatDuration(c.gt)}` : '', c.lt !== undefined ? `< ${formatDuration(c.lt)}` : ''].filter(Boolean).join(' and ');
+        const window = c.window === 'during' ? 'during the faults' : c.window === 'before' ? 'before the first fault' : `from ${formatDuration(c.settle)} after the last restore`;
+        return `${id}: latency p${c.percentile} of ${c.workload} ${window} ${bounds}`;
+      }
     }
   });
+}
+
+export function workloadLines(exp: Experiment): string[] {
+  return exp.workloads.map(describeWorkload);
 }

@@ -11,6 +11,7 @@ import {
   plannedFaults,
   restoreOrder,
   steadyStateLines,
+  workloadLines,
 } from './plan-tree';
 import { describeProbe } from './probes';
 import { isFault, isWait, walkSteps } from './steps';
@@ -43,6 +44,7 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   );
   section('steady state (before any fault; a deviation ends the run as failed)', steadyStateLines(exp), 'none');
   section('continuous probes (from the method until recovery is measured)', continuousLines(exp));
+  section('workloads (from stack up until recovery is measured; each operation recorded)', workloadLines(exp));
   out.push('', 'method');
   out.push(...methodTree(exp));
 

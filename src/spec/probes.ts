@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Duration } from './duration';
 import { EndpointFields, describeEndpoint, isLoopback, oneAddress } from './endpoint';
 import { Expectation } from './expect';
+import { JetStreamProbeSchema, NatsMonitorProbeSchema } from './nats-probes';
 import { Target, describeTarget } from './target';
 
 /** The probe kinds. The workflow's registry of probe implementations is keyed by this same object. */
@@ -69,6 +70,8 @@ export const PROBE_SCHEMAS = {
     .strict()
     .superRefine(oneAddress),
   container: z.object({ kind: z.literal('container'), target: Target, ...common }).strict(),
+  jetstream: JetStreamProbeSchema,
+  'nats-monitor': NatsMonitorProbeSchema,
 } as const;
 
 export type ProbeKind = keyof typeof PROBE_SCHEMAS;
@@ -79,6 +82,8 @@ export const ProbeSpec = z.discriminatedUnion('kind', [
   PROBE_SCHEMAS.postgres,
   PROBE_SCHEMAS.nats,
   PROBE_SCHEMAS.container,
+  PROBE_SCHEMAS.jetstream,
+  PROBE_SCHEMAS['nats-monitor'],
 ]);
 export type ProbeSpec = z.infer<typeof ProbeSpec>;
 export type ProbeOf<K extends ProbeKind> = Extract<ProbeSpec, { kind: K }>;
@@ -99,5 +104,9 @@ export function describeProbe(p: ProbeSpec): string {
       return `nats ${p.mode} ${describeEndpoint(p)}${p.via ? ` via ${describeEndpoint(p.via)}` : ''}`;
     case 'container':
       return `container ${describeTarget(p.target)}`;
+    case 'jetstream':
+      return `jetstream ${describeEndpoint(p)}${p.stream ? ` stream ${p.stream}` : ''}${p.consumer ? ` consumer ${p.consumer}` : ''}`;
+    case 'nats-monitor':
+      return `nats-monitor ${describeEndpoint(p)} /${p.page}`;
   }
 }

@@ -15,13 +15,30 @@ export const SelectionMode = z.union([
 ]);
 export type SelectionMode = z.infer<typeof SelectionMode>;
 
-const SELECTORS = ['service', 'container', 'labels'] as const;
+const SELECTORS = ['service', 'container', 'labels', 'fromProbe'] as const;
+
+/**
+ * A target named by what a probe of the experiment's library returns at the moment the fault is
+ * injected, e.g. the JetStream meta leader. The workflow runs the probe, records the choice in the
+ * journal, then resolves the value as a service (or container) name. Faults only.
+ */
+export const ProbeChoice = z
+  .object({
+    /** Id of an entry in the experiment's `probes` library. */
+    probe: z.string().min(1),
+    /** JSONPath into the probe's sample value; its first match must be a non-empty string. */
+    select: z.string().min(1),
+    as: z.enum(['service', 'container']).default('service'),
+  })
+  .strict();
+export type ProbeChoice = z.infer<typeof ProbeChoice>;
 
 export const Target = z
   .object({
     service: z.string().min(1).optional(),
     container: z.string().min(1).optional(),
     labels: z.record(z.string(), z.string()).optional(),
+    fromProbe: ProbeChoice.optional(),
     mode: SelectionMode.default('all'),
   })
   .strict()
@@ -29,7 +46,7 @@ export const Target = z
     const given = SELECTORS.filter((k) => t[k] !== undefined);
     if (given.length !== 1) {
       const got = given.length === 0 ? 'none given' : `got ${given.map((k) => `"${k}"`).join(' and ')}`;
-      ctx.addIssue({ code: 'custom', message: `give exactly one of "service", "container" or "labels" (${got})` });
+      ctx.addIssue({ code: 'custom', message: `give exactly one of "service", "container", "labels" or "fromProbe" (${got})` });
     }
     if (t.labels && Object.keys(t.labels).length === 0) {
       // An empty selector would match every container of the stack.
@@ -43,7 +60,9 @@ export function describeTarget(t: Target): string {
     ? `service ${t.service}`
     : t.container
       ? `container ${t.container}`
-      : `labels ${Object.entries(t.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')}`;
+      : t.fromProbe
+        ? `the ${t.fromProbe.as} named by probe ${t.fromProbe.probe} at ${t.fromProbe.select}`
+        : `labels ${Object.entries(t.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')}`;
   const mode = typeof t.mode === 'string' ? t.mode : 'count' in t.mode ? `count ${t.mode.count}` : `${t.mode.percent}%`;
   return mode === 'all' ? what : `${what} (${mode})`;
 }

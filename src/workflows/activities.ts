@@ -39,3 +39,13 @@ export const long = proxyActivities<Activities>({
   heartbeatTimeout: '5s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE },
 });
+
+/**
+ * Workloads run until the workflow cancels them, heartbeating every second. A dead worker is noticed
+ * within 5 s and the workload resumes on another one, appending to the same history file.
+ */
+export const background = proxyActivities<Activities>({
+  startToCloseTimeout: '6h',
+  heartbeatTimeout: '5s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+});

@@ -24,6 +24,7 @@ import { runSteadyState } from './steady-state';
 import { finishRun } from './finish';
 import { abortSignal, statusQuery } from './messages';
 import { releaseLeases } from './lease';
+import { Workloads } from './workloads';
 
 
 export async function experiment(input: unknown): Promise<Journal> {
@@ -58,6 +59,7 @@ export async function experiment(input: unknown): Promise<Journal> {
   journal.phases.push({ phase, at: Date.now() });
 
   const probes = new ContinuousProbes(exp, (r) => last.set(r.label, r));
+  const workloads = new Workloads(exp, journal);
   try {
     await main.run(async () => {
       await quick.validateStack.executeWithOptions(summary(`validate targets against ${exp.stack?.compose ?? 'no stack'}`), [exp]);
@@ -67,6 +69,7 @@ export async function experiment(input: unknown): Promise<Journal> {
           { stack: exp.stack, project },
         ]);
       }
+      workloads.start(stack);
       setPhase('steady-state');
       const deviation = await runSteadyState(exp, stack, journal);
       if (deviation) {
@@ -103,7 +106,7 @@ export async function experiment(input: unknown): Promise<Journal> {
       // A fault that could not be restored keeps its lease until its TTL, so no other run faults it meanwhile.
       await releaseLeases(journal);
     }
-    await finishRun({ exp, journal, stack, project, saga, verdicts, probes, setPhase, runChecks });
+    await finishRun({ exp, journal, stack, project, saga, verdicts, probes, workloads, setPhase, runChecks });
     journal.outcome = decideOutcome(verdicts);
     journal.finishedAt = Date.now();
     try {

@@ -9,6 +9,8 @@ import { type Experiment, describeTarget } from '../spec';
 import { selectTargets } from '../spec/select';
 import { long, quick, restoring, summary } from './activities';
 import type { ContinuousProbes } from './continuous';
+import type { CheckContext } from './recovery';
+import type { Workloads } from './workloads';
 import { type Saga, errorText } from './saga';
 
 export interface FinishContext {
@@ -20,7 +22,8 @@ export interface FinishContext {
   verdicts: Verdicts;
   probes: ContinuousProbes;
   setPhase: (p: Phase) => void;
-  runChecks: (exp: Experiment, stack: StackHandle | undefined, since: number) => Promise<CheckRecord[]>;
+  workloads: Workloads;
+  runChecks: (ctx: CheckContext) => Promise<CheckRecord[]>;
 }
 
 export async function finishRun(ctx: FinishContext): Promise<void> {
@@ -49,7 +52,7 @@ export async function finishRun(ctx: FinishContext): Promise<void> {
     ctx.setPhase('recovery');
     const since = ctx.saga.lastRestoreAt || Date.now();
     try {
-      journal.checks = await ctx.runChecks(exp, ctx.stack, since);
+      journal.checks = await ctx.runChecks({ exp, journal, stack: ctx.stack, since, workloads: ctx.workloads });
       const failed = journal.checks.filter((c) => !c.passed);
       if (failed.length > 0) {
         verdicts.failed = true;
@@ -60,6 +63,8 @@ export async function finishRun(ctx: FinishContext): Promise<void> {
       note('checks could not run', err);
     }
   }
+  // Checks stop the workloads once recovery is measured; when checks did not run, stop them here.
+  await ctx.workloads.stop();
   await ctx.probes.stop();
   journal.continuous = ctx.probes.series;
 

@@ -3,8 +3,9 @@
  * workflow's seeded random, so they are recorded in history and replay identically.
  */
 import { CancellationScope, sleep, workflowInfo } from '@temporalio/workflow';
-import type { FaultRecord, StackHandle } from '../activities/types';
-import type { Journal } from '../report/journal';
+import { type FaultRecord, HOST_TARGET, type StackHandle } from '../activities/types';
+import type { FaultEntry, Journal } from '../report/journal';
+import type { Target } from '../spec/target';
 import {
   type Experiment,
   type FaultStep,
@@ -74,10 +75,12 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
 async function runFault(ctx: MethodContext, step: FaultStep, path: string): Promise<void> {
   const fault = step.fault;
   const description = describeFault(fault);
-  const candidates = await quick.resolveTargets.executeWithOptions(summary(`resolve targets: ${description}`), [
-    { project: ctx.project, target: fault.target },
-  ]);
-  const targets = selectTargets(candidates, fault.target.mode, Math.random, describeTarget(fault.target));
+  // A host fault (process-kill) has one pseudo-target, the worker's host, and nothing to resolve.
+  const { target, chosenBy } = 'target' in fault ? await concreteTarget(ctx, fault.target) : { target: undefined, chosenBy: undefined };
+  const candidates = target
+    ? await quick.resolveTargets.executeWithOptions(summary(`resolve targets: ${description}`), [{ project: ctx.project, target }])
+    : [HOST_TARGET];
+  const targets = target ? selectTargets(candidates, target.mode, Math.random, describeTarget(target)) : candidates;
   const faultId = `${workflowInfo().workflowId}/${path}`;
   const ttlMs = faultTtlMs(ctx.exp.method, path, step, ctx.exp.safety.grace);
   // The deadline starts when the lease is ours, so time spent waiting for another run is not lost.
@@ -90,6 +93,8 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
     description,
     targets: targets.map((t) => t.name),
     candidates: candidates.map((t) => t.name),
+    ...(chosenBy ? { chosenBy } : {}),
+    requestedAt: Date.now(),
     restore: 'pending' as const,
   };
   ctx.journal.faults.push(entry);
@@ -105,4 +110,14 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
     await sleep(toMs(step.duration));
     await ctx.saga.restoreNow(compensation);
   }
+}
+
+/** A target chosen by a probe is picked now, at inject time, and the choice goes into the journal. */
+async function concreteTarget(ctx: MethodContext, target: Target): Promise<{ target: Target; chosenBy?: FaultEntry['chosenBy'] }> {
+  const choice = target.fromProbe;
+  if (choice === undefined) return { target };
+  const picked = await quick.pickTargetByProbe.executeWithOptions(summary(`pick target: ${describeTarget(target)}`), [
+    { choice, probe: resolveProbe(ctx.exp, choice.probe), mode: target.mode, stack: ctx.stack },
+  ]);
+  return { target: picked.target, chosenBy: { probe: choice.probe, select: choice.select, value: picked.value, sample: picked.sample } };
 }

@@ -69,6 +69,8 @@ export class Saga {
 
   private async restore(c: Compensation): Promise<void> {
     if (!this.stack.includes(c)) return;
+    // The fault certainly held until now: a restore may bring the target back before it returns.
+    c.entry.restoreRequestedAt ??= Date.now();
     try {
       const r: RestoreResult = await restoring.restoreFault.executeWithOptions(summary(`restore ${c.entry.description}`), [c.record]);
       c.entry.restore = r.outcomes.some((o) => o.outcome === 'restored')

@@ -11,7 +11,7 @@ import { systemClock } from '../../src/activities/ports';
 import { runProbe, timeToGreen } from '../../src/activities/probes';
 import { resolveTargets } from '../../src/activities/targets';
 import type { FaultRecord, StackHandle } from '../../src/activities/types';
-import { FAULT_KINDS, type FaultKind, FaultSpec } from '../../src/spec/faults';
+import { CONTAINER_FAULT_KINDS, type ContainerFaultKind, FaultSpec } from '../../src/spec/faults';
 import { ProbeSpec } from '../../src/spec/probes';
 import { Target } from '../../src/spec/target';
 import { freePort } from '../helpers/net';
@@ -49,7 +49,7 @@ async function expectGreen(stack: StackHandle, service: string): Promise<void> {
   expect(r).toMatchObject({ green: true });
 }
 
-function record(kind: FaultKind, targets: FaultRecord['targets'], step: string): FaultRecord {
+function record(kind: ContainerFaultKind, targets: FaultRecord['targets'], step: string): FaultRecord {
   const extra = kind === 'container-stop' ? { grace: '2s' } : {};
   const spec = FaultSpec.parse({ kind, target: { service: 'x' }, ...extra });
   return { faultId: `${PROJECT}/${step}`, stepPath: step, kind, spec, targets };
@@ -60,7 +60,7 @@ afterAll(async () => {
   await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true })));
 });
 
-describe.each(FAULT_KINDS)('%s on a real NATS container', (kind) => {
+describe.each(CONTAINER_FAULT_KINDS)('%s on a real NATS container', (kind) => {
   const service = `nats-${kind.replace('container-', '')}`;
   let stack: StackHandle;
   beforeAll(async () => {

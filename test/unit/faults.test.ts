@@ -5,7 +5,7 @@
 import { injectFault, restoreFault, verifyFault } from '../../src/activities/faults';
 import type { FaultRecord } from '../../src/activities/types';
 import { FaultlineError } from '../../src/errors';
-import { FAULT_KINDS, type FaultKind, FaultSpec } from '../../src/spec/faults';
+import { CONTAINER_FAULT_KINDS, type ContainerFaultKind, FaultSpec } from '../../src/spec/faults';
 import { FakeClock } from './fakes/clock';
 import { FakeContainerOps } from './fakes/container-ops';
 
@@ -18,20 +18,20 @@ function world() {
   return { ops, deps: { ops, clock: new FakeClock() }, a, b };
 }
 
-function record(kind: FaultKind, targets: FaultRecord['targets'], extra: Record<string, unknown> = {}, step = 'method[0]'): FaultRecord {
+function record(kind: ContainerFaultKind, targets: FaultRecord['targets'], extra: Record<string, unknown> = {}, step = 'method[0]'): FaultRecord {
   const spec = FaultSpec.parse({ kind, target: { service: 'nats' }, ...extra });
   return { faultId: `wf-1/${step}`, stepPath: step, kind, spec, targets };
 }
 
 /** What each kind leaves behind on its target right after inject. */
-const BROKEN: Record<FaultKind, (c: { running: boolean; paused: boolean }) => boolean> = {
+const BROKEN: Record<ContainerFaultKind, (c: { running: boolean; paused: boolean }) => boolean> = {
   'container-kill': (c) => !c.running,
   'container-stop': (c) => !c.running,
   'container-restart': (c) => c.running, // a restart leaves it running: the damage is lost state
   'container-pause': (c) => c.paused,
 };
 
-describe.each(FAULT_KINDS)('%s', (kind) => {
+describe.each(CONTAINER_FAULT_KINDS)('%s', (kind) => {
   it('injects, shows residue where it leaves some, restores, and is clean after', async () => {
     const { ops, deps, a, b } = world();
     const rec = record(kind, [a, b]);

@@ -3,9 +3,14 @@
  * change and restores put back, with switches to make an inject, restore or probe misbehave.
  * The workflow under test is real and runs on a real Temporal dev server.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../src/activities';
+import { evaluateCheck } from '../../src/activities/checks';
 import type { ContainerRef, FaultRecord, Sample } from '../../src/activities/types';
+import { HistoryWriter, historyFile, requestStop, stopRequested } from '../../src/activities/workloads/history';
 
 interface FakeContainer {
   running: boolean;
@@ -21,10 +26,16 @@ export class FakeWorld {
   probeOk = true;
   reportResidue = false;
   greenAfterMs = 500;
+  /** What a probe that names a target returns; undefined: it finds nothing (no leader). */
+  leader?: string;
   withinOverride?: number;
   /** Target name -> holding run, like the Docker-backed leases (expiry is not modelled here). */
   readonly leases = new Map<string, string>();
   leftoverHelpers: string[] = [];
+  /** Fake workloads act like a policy gateway: they deny while any container is broken, unless it fails open. */
+  failOpen = false;
+  /** Where fake workloads write real history files, which the real checkers then judge. */
+  readonly artifactsRoot = mkdtempSync(join(tmpdir(), 'fl-fake-world-'));
 
   constructor(names: string[]) {
     for (const n of names) this.containers.set(n, { running: true, paused: false });
@@ -71,6 +82,12 @@ export class FakeWorld {
         return [...w.containers.keys()]
           .filter((n) => n === input.target.service)
           .map((n) => ({ id: `id-${n}`, name: n, service: n }));
+      },
+      async pickTargetByProbe(input) {
+        w.calls.push(`pick:${input.choice.probe}`);
+        if (w.leader === undefined) throw ApplicationFailure.nonRetryable('no meta leader', 'ProbeTargetUnavailable');
+        const sample = { ok: true, at: Date.now(), latencyMs: 1, value: { metaLeader: w.leader } };
+        return { target: { service: w.leader, mode: input.mode }, value: w.leader, sample };
       },
       async injectFault(rec) {
         w.calls.push(`inject:${rec.stepPath}`);
@@ -134,6 +151,37 @@ export class FakeWorld {
       async findOrphanFaults() {
         w.calls.push('findOrphanFaults');
         return [];
+      },
+      async runWorkload(input) {
+        w.calls.push(`workload:${input.workload.id}`);
+        const ctx = Context.current();
+        const file = historyFile(w.artifactsRoot, input.workflowId, input.workload.id);
+        const h = new HistoryWriter(file);
+        const sum = { workload: input.workload.id, file, invoked: 0, ok: 0, failed: 0, unknown: 0, skipped: 0 };
+        h.write({ type: 'start', at: Date.now(), attempt: ctx.info.attempt });
+        while (!ctx.cancellationSignal.aborted && !stopRequested(file)) {
+          const id = `${input.workload.id}-${++sum.invoked}`;
+          h.write({ type: 'invoke', id, at: Date.now() });
+          const allow = w.clean() || w.failOpen;
+          h.write({ type: allow ? 'ok' : 'failed', id, at: Date.now(), latencyMs: 0, status: allow ? 200 : 403, decision: allow ? 'allow' : 'deny' });
+          sum[allow ? 'ok' : 'failed']++;
+          ctx.heartbeat();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        h.write({ type: 'stop', at: Date.now() });
+        h.close();
+        w.calls.push(`workload-stopped:${input.workload.id}`);
+        return sum;
+      },
+      async stopWorkloads(input) {
+        w.calls.push('stopWorkloads');
+        const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+        const ok = await Promise.all(input.ids.map((id) => requestStop(historyFile(w.artifactsRoot, input.workflowId, id), input.timeoutMs, sleep)));
+        return { unconfirmed: input.ids.filter((_, i) => !ok[i]) };
+      },
+      async evaluateCheck(input) {
+        w.calls.push(`check:${input.id}`);
+        return evaluateCheck(w.artifactsRoot, input);
       },
     };
   }

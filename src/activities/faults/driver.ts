@@ -4,12 +4,21 @@
  * "running and unpaused", so repeating it, or running it without an inject, changes nothing.
  */
 import { FaultlineError } from '../../errors';
+import type { HostOps } from '../host/processes';
+import type { NetOps } from '../net/ops';
+import type { CloneOps } from './clone-ops';
 import { type Clock, type ContainerOps, type ContainerState, isGone } from '../ports';
 import type { ContainerRef, FaultRecord, RestoreOutcome } from '../types';
 
 export interface FaultDeps {
   ops: ContainerOps;
   clock: Clock;
+  /** Network namespaces and addresses; only the network fault kinds need it. */
+  net?: NetOps;
+  /** Container clones; only membership-surge needs it. */
+  clones?: CloneOps;
+  /** Processes of the worker's host (process-kill); the real host when omitted. */
+  host?: HostOps;
 }
 
 /** One target of one call; rollbacks use it too, with their own id. */

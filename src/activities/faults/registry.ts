@@ -8,6 +8,14 @@ import { containerPause } from './container-pause';
 import { containerRestart } from './container-restart';
 import { containerStop } from './container-stop';
 import type { FaultDriver } from './driver';
+import { membershipSurge } from './membership-surge';
+import { networkBandwidth } from './network-bandwidth';
+import { networkLatency } from './network-latency';
+import { networkLoss } from './network-loss';
+import { networkPartition } from './network-partition';
+import { networkReset } from './network-reset';
+import { networkTimeout } from './network-timeout';
+import { processKill } from './process-kill';
 
 type DriverMap = { [K in FaultKind]: FaultDriver<FaultOf<K>> };
 
@@ -16,6 +24,14 @@ export const FAULT_DRIVERS = {
   'container-stop': containerStop,
   'container-restart': containerRestart,
   'container-pause': containerPause,
+  'network-partition': networkPartition,
+  'network-loss': networkLoss,
+  'network-latency': networkLatency,
+  'network-bandwidth': networkBandwidth,
+  'network-timeout': networkTimeout,
+  'network-reset': networkReset,
+  'membership-surge': membershipSurge,
+  'process-kill': processKill,
 } satisfies DriverMap;
 
 const drivers: DriverMap = FAULT_DRIVERS;

@@ -69,5 +69,6 @@ function filterFor(ctx: ProbeContext, p: ContainerProbe): ContainerFilter {
     return { project, service: t.service };
   }
   if (t.container !== undefined) return { project, name: t.container };
+  if (t.fromProbe !== undefined) throw new ProbeFailure('a container probe cannot take a target chosen by another probe');
   return { project, labels: t.labels };
 }

@@ -47,7 +47,7 @@ export const natsProbe: Probe<NatsProbe> = {
 };
 
 /** Connects without reconnects; a connection that completes after the timeout is closed at once. */
-async function dial(ctx: ProbeContext, addr: Address, open: NatsConnection[]): Promise<NatsConnection> {
+export async function dial(ctx: ProbeContext, addr: Address, open: NatsConnection[]): Promise<NatsConnection> {
   await serverGreets(ctx, addr);
   const pending = connect({
     servers: hostPort(addr),

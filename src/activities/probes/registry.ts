@@ -5,7 +5,9 @@
 import type { ProbeKind, ProbeOf } from '../../spec/probes';
 import { containerProbe } from './container';
 import { httpProbe } from './http';
+import { jetstreamProbe } from './jetstream';
 import { natsProbe } from './nats';
+import { natsMonitorProbe } from './nats-monitor';
 import { postgresProbe } from './postgres';
 import type { Probe } from './probe';
 import { tcpProbe } from './tcp';
@@ -18,6 +20,8 @@ export const PROBES = {
   postgres: postgresProbe,
   nats: natsProbe,
   container: containerProbe,
+  jetstream: jetstreamProbe,
+  'nats-monitor': natsMonitorProbe,
 } satisfies ProbeMap;
 
 const probes: ProbeMap = PROBES;

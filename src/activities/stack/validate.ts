@@ -30,9 +30,18 @@ export function validateAgainstStack(exp: Experiment, model: ComposeModel | unde
   for (const [id, p] of Object.entries(exp.probes)) checkProbe(ctx, p, `probes.${id}`);
   exp.steadyState.forEach((s, i) => checkRef(ctx, s.probe, `steadyState[${i}].probe`));
   exp.continuous.forEach((c, i) => checkRef(ctx, c.probe, `continuous[${i}].probe`));
-  exp.checks.forEach((c, i) => checkRef(ctx, c.probe, `checks[${i}].probe`));
+  exp.checks.forEach((c, i) => {
+    if ('probe' in c) checkRef(ctx, c.probe, `checks[${i}].probe`);
+    const js = c.kind === 'no-loss' && 'jetstream' in c.consumed ? c.consumed.jetstream.endpoint : undefined;
+    if (js?.service !== undefined) checkEndpoint(ctx, js.service, js.port, `checks[${i}].consumed.jetstream.endpoint`);
+  });
+  exp.workloads.forEach((w, i) => {
+    if (w.service !== undefined) checkEndpoint(ctx, w.service, w.port, `workloads[${i}]`);
+  });
   walkSteps(exp.method, (s, path) => {
-    if (isFault(s)) checkTarget(ctx, s.fault.target, `${path}.fault.target`);
+    // process-kill acts on the worker's host and has no container target.
+    if (isFault(s) && 'target' in s.fault) checkTarget(ctx, s.fault.target, `${path}.fault.target`, true);
+    if (isFault(s) && 'peers' in s.fault) checkPeers(ctx, s.fault.peers ?? [], `${path}.fault.peers`);
     if (isProbe(s)) checkRef(ctx, s.probe, `${path}.probe`);
   });
   exp.rollbacks.forEach((r, i) => checkTarget(ctx, r.target, `rollbacks[${i}].target`));
@@ -58,6 +67,8 @@ function checkProbe(ctx: Ctx, p: ProbeSpec, path: string): void {
   if (p.kind === 'container') return checkTarget(ctx, p.target, `${path}.target`);
   if (p.service !== undefined && p.port !== undefined) checkEndpoint(ctx, p.service, p.port, path);
   if (p.kind === 'nats' && p.via?.service !== undefined) checkEndpoint(ctx, p.via.service, p.via.port, `${path}.via`);
+  if (p.kind === 'jetstream' && p.service !== undefined) checkEndpoint(ctx, p.service, p.monitorPort, `${path}.monitorPort`);
+  if (p.kind === 'jetstream') p.alternates.forEach((s, i) => checkEndpoint(ctx, s, p.port, `${path}.alternates[${i}]`));
 }
 
 function checkEndpoint(ctx: Ctx, service: string, port: number, path: string): void {
@@ -71,7 +82,13 @@ function checkEndpoint(ctx: Ctx, service: string, port: number, path: string): v
   }
 }
 
-function checkTarget(ctx: Ctx, t: Target, path: string): void {
+function checkTarget(ctx: Ctx, t: Target, path: string, faultTarget = false): void {
+  if (t.fromProbe !== undefined) {
+    // Only a fault step runs in the workflow at a moment when "what the probe says now" is meaningful.
+    if (!faultTarget) ctx.problems.push(`${path}.fromProbe: a target chosen by a probe is only supported for faults`);
+    else if (!ctx.model) ctx.problems.push(`${path}.fromProbe: a target ${NO_STACK}`);
+    return;
+  }
   const field = t.service !== undefined ? 'service' : t.container !== undefined ? 'container' : 'labels';
   if (!ctx.model) return void ctx.problems.push(`${path}.${field}: a target ${NO_STACK}`);
   const services = Object.entries(ctx.selected);
@@ -84,6 +101,14 @@ function checkTarget(ctx: Ctx, t: Target, path: string): void {
     const want = Object.entries(t.labels).map(([k, v]) => `${k}=${v}`).join(', ');
     ctx.problems.push(`${path}.labels: no service in profiles ${listProfiles(ctx)} has the labels ${want}`);
   }
+}
+
+/** Peers of a network fault are services of the same stack (the target's check covers "no stack"). */
+function checkPeers(ctx: Ctx, peers: string[], path: string): void {
+  if (!ctx.model) return;
+  peers.forEach((p, i) => {
+    if (!ctx.selected[p]) ctx.problems.push(`${path}[${i}]: ${unknownService(ctx, p)}`);
+  });
 }
 
 function containerNames(ctx: Ctx, service: string, s: ComposeService): string[] {

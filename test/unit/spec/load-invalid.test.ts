@@ -6,7 +6,7 @@ import { loadExperimentFile } from '../../../src/spec/load';
 const INVALID = resolve(__dirname, '../../fixtures/scenarios/invalid');
 const FAULTS = 'expected one of: container-kill, container-stop, container-restart, container-pause';
 const DURATION = 'expected a duration like "500ms", "15s", "2m" or "1h"';
-const ONE_TARGET = 'give exactly one of "service", "container" or "labels"';
+const ONE_TARGET = 'give exactly one of "service", "container", "labels" or "fromProbe"';
 const STEP_KEYS = '"fault", "wait", "probe", "serial" or "parallel"';
 
 /**
@@ -28,7 +28,8 @@ const EXPECTED: Record<string, string[]> = {
   'unknown-fault-kind.yaml': [`method[0].fault.kind: unknown kind "disk-fill"; ${FAULTS}`],
   'missing-fault-kind.yaml': [`method[0].fault.kind: "kind" is required; ${FAULTS}`],
   'unknown-probe-kind.yaml': ['probes.api.kind: unknown kind "grpc"; expected one of: http, tcp, postgres, nats, container'],
-  'unknown-check-kind.yaml': ['checks[0].kind: unknown kind "no-loss"; expected one of: time-to-green'],
+  'unknown-check-kind.yaml': ['checks[0].kind: unknown kind "exactly-once"; expected one of: time-to-green, drained, no-loss, fail-closed, success-rate'],
+  'unknown-workload-reference.yaml': ['workloads[1].id: duplicate workload id "orders"', 'checks[0].workload: unknown workload "api"; declared: orders'],
   'unknown-top-level-key.yaml': ['(root): unknown key "steady_state"'],
   'unknown-fault-key.yaml': ['method[0].fault: unknown key "sgnal"'],
   'unknown-step.yaml': [`method[1]: a step needs one of ${STEP_KEYS}; unknown key "sleep"`],

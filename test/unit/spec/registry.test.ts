@@ -12,6 +12,10 @@ import {
   type ProbeKind,
   ProbeSpec,
   parseExperiment,
+  WORKLOAD_KINDS,
+  WORKLOAD_SCHEMAS,
+  type WorkloadKind,
+  WorkloadSpec,
 } from '../../../src/spec';
 
 /**
@@ -24,6 +28,14 @@ const MINIMAL_FAULTS: Record<FaultKind, object> = {
   'container-stop': { target: { service: 'web' } },
   'container-restart': { target: { service: 'web' } },
   'container-pause': { target: { service: 'web' } },
+  'network-partition': { target: { service: 'web' }, peers: ['db'] },
+  'network-loss': { target: { service: 'web' }, probability: 0.1 },
+  'network-latency': { target: { service: 'toxiproxy' }, proxy: 'db', latency: '100ms' },
+  'network-bandwidth': { target: { service: 'toxiproxy' }, proxy: 'db', rate: 64 },
+  'network-timeout': { target: { service: 'toxiproxy' }, proxy: 'db' },
+  'network-reset': { target: { service: 'toxiproxy' }, proxy: 'db' },
+  'membership-surge': { target: { service: 'nats-a1' } },
+  'process-kill': { process: { name: 'nginx' } },
 };
 const MINIMAL_PROBES: Record<ProbeKind, object> = {
   http: { url: 'http://127.0.0.1:8080/' },
@@ -31,9 +43,23 @@ const MINIMAL_PROBES: Record<ProbeKind, object> = {
   postgres: { sql: 'select 1' },
   nats: {},
   container: { target: { container: 'web-1' } },
+  jetstream: {},
+  'nats-monitor': {},
 };
 const MINIMAL_CHECKS: Record<CheckKind, object> = {
   'time-to-green': { probe: 'p', within: '10s' },
+  drained: { probe: 'p', within: '10s' },
+  'no-loss': { produced: 'w', consumed: { jetstream: { stream: 'EVENTS', endpoint: { service: 'nats' } } } },
+  'fail-closed': { workload: 'w' },
+  'success-rate': { workload: 'w', min: 0.99, window: 'before' },
+  latency: { workload: 'w', window: 'during', gt: '100ms' },
+};
+const MINIMAL_WORKLOADS: Record<WorkloadKind, object> = {
+  'pg-outbox-writer': { id: 'w', rate: '10/s', service: 'postgres' },
+  'http-load': { id: 'w', rate: '10/s', port: 8080 },
+  'nats-publish': { id: 'w', rate: '10/s', service: 'nats', subject: 's' },
+  'nats-subscribe': { id: 'w', rate: '1/s', service: 'nats', subject: 's' },
+  'nats-consume': { id: 'w', rate: '2/s', service: 'nats', subject: 's', stream: 'S', durable: 'd' },
 };
 
 const kindsOf = (options: readonly { shape: { kind: { value: unknown } } }[]) => options.map((o) => o.shape.kind.value);
@@ -42,6 +68,7 @@ const registries = [
   { name: 'fault', kinds: FAULT_KINDS, schemas: FAULT_SCHEMAS, union: FaultSpec, minimal: MINIMAL_FAULTS as Record<string, object> },
   { name: 'probe', kinds: PROBE_KINDS, schemas: PROBE_SCHEMAS, union: ProbeSpec, minimal: MINIMAL_PROBES as Record<string, object> },
   { name: 'check', kinds: CHECK_KINDS, schemas: CHECK_SCHEMAS, union: CheckSpec, minimal: MINIMAL_CHECKS as Record<string, object> },
+  { name: 'workload', kinds: WORKLOAD_KINDS, schemas: WORKLOAD_SCHEMAS, union: WorkloadSpec, minimal: MINIMAL_WORKLOADS as Record<string, object> },
 ];
 
 describe.each(registries)('$name kinds', ({ kinds, schemas, union, minimal }) => {
@@ -84,6 +111,9 @@ test('the unknown-kind messages list exactly the registered kinds', () => {
   ]);
   expect(problems({ ...base, checks: [{ kind: 'nope' }] })).toEqual([
     `checks[0].kind: unknown kind "nope"; expected one of: ${CHECK_KINDS.join(', ')}`,
+  ]);
+  expect(problems({ ...base, workloads: [{ id: 'w', kind: 'nope' }] })).toEqual([
+    `workloads[0].kind: unknown kind "nope"; expected one of: ${WORKLOAD_KINDS.join(', ')}`,
   ]);
   expect(problems({ ...base, checks: [{ kind: 'time-to-green', probe: { kind: 'nope' }, within: '1s' }] })).toEqual([
     `checks[0].probe.kind: unknown kind "nope"; expected one of: ${PROBE_KINDS.join(', ')}`,

@@ -1,0 +1,6 @@
+// Breaks: drops all traffic between the target and its peers (or on the given ports), both ways, with iptables DROP rules in its netns.
+// Undone by: deleting exactly the rules tagged with this fault's id; a restarted target lost them with its old namespace.
+import type { FaultOf } from '../../spec/faults';
+import { iptablesDriver } from './iptables-fault';
+
+export const networkPartition = iptablesDriver<FaultOf<'network-partition'>>('partitioned', () => []);

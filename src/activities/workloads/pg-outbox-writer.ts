@@ -1,0 +1,63 @@
+/**
+ * pg-outbox-writer: one transaction per operation that inserts a business row and an outbox row
+ * with the same id. COMMIT acknowledged -> ok; an error before COMMIT was sent -> failed (the
+ * server rolls the transaction back); an error or timeout while COMMIT is in flight -> unknown.
+ */
+import { Pool, type PoolClient } from 'pg';
+import type { WorkloadOf } from '../../spec/workloads';
+import { resolveAddress } from '../probes/endpoint';
+import type { StackHandle } from '../types';
+import { type OpResult, type WorkloadDriver, type WorkloadSession, errorText } from './driver';
+
+type Writer = WorkloadOf<'pg-outbox-writer'>;
+
+export const pgOutboxWriter: WorkloadDriver<Writer> = {
+  async open(w: Writer, stack: StackHandle | undefined, timeoutMs: number): Promise<WorkloadSession> {
+    const addr = resolveAddress(w, stack);
+    const pool = new Pool({
+      host: addr.host,
+      port: addr.port,
+      user: w.user,
+      password: w.password,
+      database: w.database,
+      max: w.concurrency,
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs,
+      application_name: `faultline-workload-${w.id}`,
+    });
+    // A killed server ends pooled connections, idle or checked out: each emits 'error', which the
+    // pool handles for idle ones only. Unhandled, it would crash the worker; the op sees the failure anyway.
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    const business = `INSERT INTO ${w.businessTable} (id, amount) VALUES ($1, $2)`;
+    const outbox = `INSERT INTO ${w.outboxTable} (id, subject, payload) VALUES ($1, $2, $3)`;
+    return {
+      async op(id: string): Promise<OpResult> {
+        let client: PoolClient;
+        try {
+          client = await pool.connect();
+        } catch (err) {
+          return { outcome: 'failed', error: `connect: ${errorText(err)}` };
+        }
+        let committing = false;
+        try {
+          await client.query('BEGIN');
+          const amount = 1 + (id.length * 7919) % 1000;
+          await client.query(business, [id, amount]);
+          await client.query(outbox, [id, w.subject, JSON.stringify({ id, amount })]);
+          committing = true;
+          await client.query('COMMIT');
+          client.release();
+          return { outcome: 'ok' };
+        } catch (err) {
+          // The connection may be half-dead; never hand it back to the pool.
+          client.release(err instanceof Error ? err : new Error(String(err)));
+          return { outcome: committing ? 'unknown' : 'failed', error: `${committing ? 'commit' : 'insert'}: ${errorText(err)}` };
+        }
+      },
+      async close() {
+        await pool.end().catch(() => undefined);
+      },
+    };
+  },
+};

@@ -1,0 +1,162 @@
+/**
+ * The Toxiproxy fault kinds on a real Toxiproxy (faultline/toxiproxy:local) in front of a real NATS
+ * server. Effects are observed through the proxy's published port with a raw TCP client (NATS sends
+ * INFO as soon as a client connects); toxics are checked through Toxiproxy's own API. The netem path
+ * is exercised for real: on a kernel without netem it must fail with a clear message.
+ */
+import { randomBytes } from 'node:crypto';
+import { createContainerOps } from '../../src/activities/docker/container-ops';
+import { injectFault, restoreFault, verifyFault } from '../../src/activities/faults';
+import { FAULT_DRIVERS } from '../../src/activities/faults/registry';
+import { createNetOps } from '../../src/activities/net/ops';
+import { faultlineToxicsInProject } from '../../src/activities/net/residue';
+import { toxicName } from '../../src/activities/net/toxiproxy';
+import { systemClock } from '../../src/activities/ports';
+import type { FaultRecord } from '../../src/activities/types';
+import { FaultSpec } from '../../src/spec/faults';
+import { type LabNode, NetLab } from '../helpers/net-lab';
+import { firstRead } from '../helpers/tcp-read';
+
+const lab = new NetLab(`fl4-proxy-${randomBytes(3).toString('hex')}`);
+const net = createNetOps(lab.docker);
+const deps = { ops: createContainerOps(lab.docker), clock: systemClock, net };
+let nats: LabNode;
+let proxy: LabNode;
+let api: string;
+let step = 0;
+
+function record(spec: Record<string, unknown>, target: LabNode = proxy): FaultRecord {
+  const parsed = FaultSpec.parse({ target: { service: target.service }, proxy: 'nats', ...spec });
+  const path = `method[${step++}]`;
+  return { faultId: `${lab.project}/${path}`, stepPath: path, kind: parsed.kind, spec: parsed, targets: [{ id: target.id, name: target.name, service: target.service }] };
+}
+
+async function toxics(): Promise<Array<{ name: string; type: string; attributes: Record<string, number> }>> {
+  return (await fetch(`${api}/proxies/nats/toxics`, { signal: AbortSignal.timeout(3000) })).json() as Promise<Array<{ name: string; type: string; attributes: Record<string, number> }>>;
+}
+
+const read = (waitMs = 1500) => firstRead(proxy.host[4222], waitMs);
+
+beforeAll(async () => {
+  await lab.createNetwork();
+  nats = await lab.nats('nats');
+  proxy = await lab.start('toxiproxy', 'faultline/toxiproxy:local', undefined, [8474, 4222]);
+  api = `http://127.0.0.1:${proxy.host[8474]}`;
+  for (let i = 0; i < 50; i++) {
+    const ok = await fetch(`${api}/version`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    if (ok) break;
+    await systemClock.sleep(200);
+  }
+  const created = await fetch(`${api}/proxies`, {
+    method: 'POST',
+    body: JSON.stringify({ name: 'nats', listen: '0.0.0.0:4222', upstream: `${nats.name}:4222` }),
+    signal: AbortSignal.timeout(3000),
+  });
+  expect(created.status).toBe(201);
+  for (let i = 0; i < 50 && (await read()).end !== 'data'; i++) await systemClock.sleep(200);
+});
+
+afterAll(() => lab.remove());
+
+describe('Toxiproxy faults', () => {
+  it('network-latency delays the first byte by at least the latency; restore deletes exactly its toxic', async () => {
+    expect((await read()).data).toMatch(/^INFO /);
+    const rec = record({ kind: 'network-latency', latency: '700ms' });
+    const inj = await injectFault(deps, rec);
+    expect(inj.details[0]).toContain(toxicName(rec.faultId));
+    expect(await toxics()).toEqual([expect.objectContaining({ name: toxicName(rec.faultId), type: 'latency', attributes: { latency: 700, jitter: 0 } })]);
+    const slow = await read(3000);
+    expect(slow.data).toMatch(/^INFO /);
+    expect(slow.elapsedMs).toBeGreaterThanOrEqual(650);
+    expect((await verifyFault(deps, rec)).residue).toEqual([`${proxy.name}: toxic left: nats/${toxicName(rec.faultId)}`]);
+
+    expect((await restoreFault(deps, rec)).outcomes[0]).toMatchObject({ outcome: 'restored' });
+    expect(await toxics()).toEqual([]);
+    expect(await verifyFault(deps, rec)).toEqual({ residue: [] });
+    expect((await restoreFault(deps, rec)).outcomes[0]).toMatchObject({ outcome: 'already-clean' });
+  });
+
+  it('network-timeout stalls the data until restored', async () => {
+    const rec = record({ kind: 'network-timeout' });
+    await injectFault(deps, rec);
+    expect((await read(1500)).end).toBe('silent');
+    await restoreFault(deps, rec);
+    expect((await read()).data).toMatch(/^INFO /);
+  });
+
+  it('network-reset makes connections end without data', async () => {
+    const rec = record({ kind: 'network-reset' });
+    await injectFault(deps, rec);
+    const r = await read(3000);
+    expect(r.end === 'closed' || r.end === 'error').toBe(true);
+    expect(r.data).toBeUndefined();
+    await restoreFault(deps, rec);
+    expect((await read()).data).toMatch(/^INFO /);
+  });
+
+  it('network-bandwidth installs a bandwidth toxic with the rate; injecting twice keeps one', async () => {
+    const rec = record({ kind: 'network-bandwidth', rate: 4, stream: 'upstream' });
+    await injectFault(deps, rec);
+    await injectFault(deps, rec);
+    expect(await toxics()).toEqual([expect.objectContaining({ name: toxicName(rec.faultId), type: 'bandwidth', attributes: { rate: 4 } })]);
+    await restoreFault(deps, rec);
+    expect(await toxics()).toEqual([]);
+  });
+
+  it('two faults on one proxy: restoring one keeps the other; restore without inject touches nothing', async () => {
+    const lat = record({ kind: 'network-latency', latency: '50ms' });
+    const bw = record({ kind: 'network-bandwidth', rate: 100 });
+    await injectFault(deps, lat);
+    await injectFault(deps, bw);
+    expect((await faultlineToxicsInProject(deps.ops, net, lab.project)).sort()).toEqual(
+      [lat, bw].map((r) => `${proxy.name}: toxic nats/${toxicName(r.faultId)}`).sort(),
+    );
+    expect((await restoreFault(deps, record({ kind: 'network-latency', latency: '1s' }))).outcomes[0].outcome).toBe('already-clean');
+    expect((await toxics()).map((t) => t.name).sort()).toEqual([toxicName(lat.faultId), toxicName(bw.faultId)].sort());
+    await restoreFault(deps, lat);
+    expect((await toxics()).map((t) => t.name)).toEqual([toxicName(bw.faultId)]);
+    await restoreFault(deps, bw);
+    expect(await toxics()).toEqual([]);
+    expect(await faultlineToxicsInProject(deps.ops, net, lab.project)).toEqual([]);
+  });
+
+  it('its self-revert script, run in a helper sharing the Toxiproxy netns, deletes its toxic', async () => {
+    const rec = record({ kind: 'network-timeout' });
+    await injectFault(deps, rec);
+    const revert = FAULT_DRIVERS['network-timeout'].selfRevert?.(rec, rec.targets[0]);
+    if (!revert) throw new Error('network-timeout has no selfRevert');
+    expect(await lab.runHelper({ NetworkMode: `container:${revert.netnsOf}` }, revert.script)).toBe(0);
+    expect(await toxics()).toEqual([]);
+    expect((await read()).data).toMatch(/^INFO /);
+    expect(await lab.runHelper({ NetworkMode: `container:${revert.netnsOf}` }, revert.script)).toBe(0);
+  });
+
+  it('an unknown proxy is a non-retryable error naming the proxies there are', async () => {
+    await expect(injectFault(deps, record({ kind: 'network-latency', latency: '1s', proxy: 'nope' }))).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringContaining('has no proxy "nope" (known: nats)'),
+    });
+  });
+});
+
+describe('via: netem', () => {
+  it('works where the kernel has netem, and otherwise fails clearly, naming the qdisc and suggesting toxiproxy', async () => {
+    const rec = record({ kind: 'network-latency', via: 'netem', latency: '200ms' }, nats);
+    const outcome = await injectFault(deps, rec).then(
+      (r) => ({ ok: true as const, r }),
+      (e: unknown) => ({ ok: false as const, e }),
+    );
+    if (outcome.ok) {
+      // A kernel with sch_netem: the qdisc is there and restore removes it.
+      expect((await verifyFault(deps, rec)).residue.length).toBeGreaterThan(0);
+      expect((await restoreFault(deps, rec)).outcomes[0].outcome).toBe('restored');
+    } else {
+      expect(outcome.e).toMatchObject({ code: 'NetemUnavailable', retryable: false });
+      const err = outcome.e as { message: string; cause?: { hint?: string } };
+      expect(err.message).toMatch(/tc netem is not available on this kernel: the "netem" qdisc is missing \(tc said: .*qdisc kind is unknown/);
+      expect(err.cause?.hint).toContain('via: toxiproxy');
+      expect((await restoreFault(deps, rec)).outcomes[0].outcome).toBe('already-clean');
+    }
+    expect(await verifyFault(deps, rec)).toEqual({ residue: [] });
+  });
+});
