@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHECK_SCHEMAS, type CheckKind } from './checks';
+import { WORKLOAD_SCHEMAS, type WorkloadKind } from './workloads';
 import { Duration } from './duration';
 import { Expectation } from './expect';
 import { Experiment, StackSpec } from './experiment';
@@ -29,6 +30,7 @@ function metadata(): z.core.$ZodRegistry<Meta> {
   reg.add(top.method, { description: 'faults, waits and probes, composed in serial and parallel blocks' });
   reg.add(top.rollbacks, { description: 'actions run after the automatic restores, whatever happened' });
   reg.add(top.checks, { description: 'verdicts computed after the restores' });
+  reg.add(top.workloads, { description: 'background clients run from stack up until recovery is measured; every operation is recorded for the checks' });
   reg.add(FaultStep.shape.duration, { description: 'restore the fault after this long; without it the fault lasts until the restore phase' });
   reg.add(FAULT_SCHEMAS['container-kill'].shape.signal, { description: 'signal sent to the main process (default SIGKILL)' });
   reg.add(StackSpec, { id: 'Stack', description: 'the compose stack started before and torn down after the run' });
@@ -44,6 +46,7 @@ function metadata(): z.core.$ZodRegistry<Meta> {
   for (const kind of Object.keys(FAULT_SCHEMAS) as FaultKind[]) reg.add(FAULT_SCHEMAS[kind], { id: defId('fault', kind), title: kind });
   for (const kind of Object.keys(PROBE_SCHEMAS) as ProbeKind[]) reg.add(PROBE_SCHEMAS[kind], { id: defId('probe', kind), title: kind });
   for (const kind of Object.keys(CHECK_SCHEMAS) as CheckKind[]) reg.add(CHECK_SCHEMAS[kind], { id: defId('check', kind), title: kind });
+  for (const kind of Object.keys(WORKLOAD_SCHEMAS) as WorkloadKind[]) reg.add(WORKLOAD_SCHEMAS[kind], { id: defId('workload', kind), title: kind });
   return reg;
 }
 

@@ -52,11 +52,12 @@ async function run(file: string, workflowId: string): Promise<{ code: number | n
   return { code: r.code, out: `${r.stdout}\n${r.stderr}`, journal };
 }
 
-/** The shipped scenario pointed at a broken variant of the lab. */
-function variant(scenario: string, compose: string): string {
-  const exp = loadExperimentFile(scenario) as unknown as { stack: Record<string, unknown> };
+/** The shipped scenario pointed at a broken variant of the lab; `within` shortens bounds that must fail anyway. */
+function variant(scenario: string, compose: string, within?: string): string {
+  const exp = loadExperimentFile(scenario) as unknown as { stack: Record<string, unknown>; checks: Array<Record<string, unknown>> };
+  const checks = exp.checks.map((c) => (within && 'within' in c ? { ...c, within } : c));
   const file = join(dir, `${compose.replace(/\W+/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ ...exp, stack: { ...exp.stack, compose: join(ROOT, 'test', 'fixtures', 'compose', compose) } }));
+  writeFileSync(file, JSON.stringify({ ...exp, checks, stack: { ...exp.stack, compose: join(ROOT, 'test', 'fixtures', 'compose', compose) } }));
   return file;
 }
 
@@ -120,4 +121,25 @@ test('negative control: a gateway that fails open is caught, and the run names t
   expect(closed.passed).toBe(false);
   expect(closed.detail).toMatch(/requests inside a fault window were allowed: \d+ \(.*api-1-\d{6}@[^,]*=allow/);
   expect(Number(closed.evidence?.allowedCount)).toBeGreaterThan(10);
+});
+
+test('negative control: a relay that gives up after Postgres dies leaves the outbox undrained', async () => {
+  const { code, journal } = await run(variant(PG, 'outbox-relay-gives-up.yml', '4s'), 'fl3-e2e-pg-gives-up');
+  expect(code).toBe(1);
+  expect(check(journal, 'outbox-drains')).toMatchObject({ passed: false, detail: expect.stringContaining('not drained within 4s') });
+  expect(check(journal, 'processing-resumes')).toMatchObject({ passed: false, detail: expect.stringContaining('not green within 4s') });
+  // Rows committed after the relay gave up were never published: no-loss sees them too.
+  expect(Number(check(journal, 'exactly-once').evidence?.lostCount)).toBeGreaterThan(0);
+});
+
+test('negative control: a gateway that never asks OPA again after a failure fails closed but fails the success rate after', async () => {
+  const { code, journal } = await run(variant(OPA, 'opa-never-recovers.yml', '4s'), 'fl3-e2e-opa-stuck');
+  expect(code).toBe(1);
+  // It refuses everything, so fail-closed holds; the damage shows in recovery and the after window.
+  expect(check(journal, 'no-allow-while-down').passed).toBe(true);
+  expect(check(journal, 'before').passed).toBe(true);
+  const after = check(journal, 'after');
+  expect(after.passed).toBe(false);
+  expect(after.detail).toMatch(/api from 3s after the last restore: 0\.00% of \d+ succeeded \(minimum 99\.00%\); failures \d+ \(first 10: api-1-\d{6}/);
+  expect(check(journal, 'recovers').passed).toBe(false);
 });

@@ -8,6 +8,7 @@
  * RELAY_MODE=mark-before-publish is the broken variant the negative control runs: it marks rows
  * sent when it claims them and publishes each from memory a second later (batching for throughput);
  * an error makes it rebuild its pipeline, and the rows it held are gone although marked sent.
+ * RELAY_GIVE_UP=1 is another broken variant: after its first failed cycle it never tries again.
  */
 import { createServer } from 'node:http';
 import { type JetStreamClient, type NatsConnection, connect, nanos } from 'nats';
@@ -20,6 +21,7 @@ const STREAM = env('STREAM', 'EVENTS');
 const SUBJECTS = env('SUBJECTS', 'events.>').split(',');
 const BATCH = Number(env('BATCH', '200'));
 const POLL_MS = Number(env('POLL_MS', '100'));
+const GIVE_UP = env('RELAY_GIVE_UP', '0') === '1';
 const state = { ready: false, cycles: 0, published: 0, lastOkAt: 0, lastError: '', mode: MODE };
 
 type Row = { id: string; subject: string; payload: unknown };
@@ -100,6 +102,10 @@ async function main(): Promise<void> {
       held = [];
       state.lastError = errorText(err);
       log('relay', 'cycle-failed', { error: state.lastError });
+      if (GIVE_UP) {
+        log('relay', 'gave-up', {});
+        return;
+      }
       await sleep(500);
     }
   }

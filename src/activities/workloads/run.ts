@@ -8,7 +8,7 @@ import { toMs } from '../../spec/duration';
 import { type WorkloadSpec, ratePerSecond } from '../../spec/workloads';
 import type { Clock } from '../ports';
 import type { StackHandle } from '../types';
-import { type OpResult, errorText } from './driver';
+import { type OpResult, type Receipt, type WorkloadSession, errorText } from './driver';
 import { HistoryWriter, historyFile, stopRequested } from './history';
 import { workloadDriver } from './registry';
 
@@ -35,6 +35,8 @@ export interface WorkloadRunOptions {
   attempt: number;
   signal: AbortSignal;
   onProgress?: (s: WorkloadSummary) => void;
+  /** Opens the session; defaults to the kind's driver. Tests pass a fake here. */
+  open?: (w: WorkloadSpec, stack: StackHandle | undefined, timeoutMs: number, received: Receipt) => Promise<WorkloadSession>;
 }
 
 export async function runWorkload(input: WorkloadInput, o: WorkloadRunOptions): Promise<WorkloadSummary> {
@@ -46,7 +48,8 @@ export async function runWorkload(input: WorkloadInput, o: WorkloadRunOptions): 
   history.write({ type: 'start', at: o.clock.now(), attempt: o.attempt });
   // The session is opened lazily by the driver's clients: a server that is down now is a failed op, not a failed run.
   const received = (id: string) => history.write({ type: 'ok', id, at: o.clock.now(), latencyMs: 0 });
-  const session = await workloadDriver(w.kind).open(w, input.stack, timeoutMs, received);
+  const open = o.open ?? ((spec, stack, ms, rcv) => workloadDriver(spec.kind).open(spec, stack, ms, rcv));
+  const session = await open(w, input.stack, timeoutMs, received);
   const inflight = new Set<Promise<void>>();
   const stopOps = new AbortController();
   const intervalMs = 1000 / ratePerSecond(w.rate);
