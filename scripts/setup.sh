@@ -91,6 +91,8 @@ prepare_service() {
 # Builds a pinned Go module as a static binary into $2 (the Go build cache makes repeats cheap).
 go_install_static() {
   local pkg="$1" out="$2"
+  # Go is often installed outside PATH (/usr/local/go on these machines); non-login shells miss it.
+  command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || export PATH="$PATH:/usr/local/go/bin"
   command -v go >/dev/null || die "Go is needed to build $pkg (install Go 1.22 or newer and run this again)"
   if [ -x "$out/$(basename "${pkg%@*}")" ] && [ "$(cat "$out/.${pkg//\//_}" 2>/dev/null)" = "$pkg" ]; then return; fi
   say "go install $pkg (static)"

@@ -30,14 +30,14 @@ describe('validateAgainstStack', () => {
     const exp = experiment({
       method: [
         kill({ service: 'pg' }),
-        { parallel: [{ serial: [kill({ service: 'nats-9' })] }, { probe: { kind: 'container', target: { service: 'opa' } } }] },
+        { parallel: [{ serial: [kill({ service: 'nats-9' })] }, { probe: { kind: 'container', target: { service: 'redis' } } }] },
       ],
       rollbacks: [{ action: 'container-start', target: { service: 'pg' } }],
     });
     expect(validateAgainstStack(exp, chaos, ['chaos-nats'])).toEqual([
       `method[0].fault.target.service: unknown service "pg"; ${NATS}`,
       `method[1].parallel[0].serial[0].fault.target.service: unknown service "nats-9"; ${NATS}`,
-      `method[1].parallel[1].probe.target.service: unknown service "opa"; ${NATS}`,
+      `method[1].parallel[1].probe.target.service: unknown service "redis"; ${NATS}`,
       `rollbacks[0].target.service: unknown service "pg"; ${NATS}`,
     ]);
   });
@@ -96,7 +96,7 @@ describe('validateAgainstStack', () => {
 
   it('reports unknown profiles instead of a flood of unknown services', () => {
     const exp = experiment({}, { compose: CHAOS, profiles: ['chaos-pg'] });
-    expect(validateAgainstStack(exp, chaos, ['chaos-pg'])).toEqual(['stack.profiles: unknown profile "chaos-pg"; known profiles: chaos-nats']);
+    expect(validateAgainstStack(exp, chaos, ['chaos-pg'])).toEqual(['stack.profiles: unknown profile "chaos-pg"; known profiles: chaos-nats, chaos-outbox, chaos-opa']);
   });
 
   it('rejects service endpoints and targets in an experiment without a stack', () => {
