@@ -74,8 +74,12 @@ test('faultline run on the NATS kill scenario passes and writes its journal', as
   expect(journal.checks.every((c) => c.passed)).toBe(true);
   // The killed server was really down: its continuous probe saw failures during the fault.
   const series = journal.continuous.find((s) => s.id === 'nats-1-roundtrip');
-  expect(series?.samples.some((s) => !s.ok)).toBe(true);
-  expect(series?.samples.at(-1)?.ok).toBe(true);
+  const samples = series?.samples ?? [];
+  const firstDown = samples.findIndex((s) => !s.ok);
+  expect(firstDown).toBeGreaterThanOrEqual(0);
+  // ...and served again afterwards. Not "the last sample is ok": on a loaded machine the final
+  // 1 s round trip may time out although time-to-green (the product's verdict) already passed.
+  expect(samples.slice(firstDown).some((s) => s.ok)).toBe(true);
   expect(journal.residue).toEqual([]);
 });
 
