@@ -11,6 +11,9 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { MethodClock } from './clock';
+import { installControls } from './controls';
+import { StopConditions } from './stop-conditions';
 import type { StackHandle } from '../activities/types';
 import { type ExperimentStatus, type Journal, type Phase, type ProbeRecord, decideOutcome, emptyJournal } from '../report/journal';
 import { type Experiment, parseExperiment } from '../spec';
@@ -22,7 +25,7 @@ import { runChecks } from './recovery';
 import { Saga, errorText } from './saga';
 import { runSteadyState } from './steady-state';
 import { finishRun } from './finish';
-import { abortSignal, statusQuery } from './messages';
+import { statusQuery } from './messages';
 
 
 export async function experiment(input: unknown): Promise<Journal> {
@@ -45,18 +48,25 @@ export async function experiment(input: unknown): Promise<Journal> {
     upsertSearchAttributes([{ key: SA_PHASE, value: p }]);
   };
   const main = new CancellationScope();
-  setHandler(abortSignal, (reason) => {
-    abortReason = reason || 'abort requested';
-    main.cancel();
-  });
-  setHandler(statusQuery, () => status(exp, phase, journal, saga, [...last.values()], abortReason));
+  const clock = new MethodClock();
+  const stops = new StopConditions(exp);
+  installControls({ main, clock, journal, phase: () => phase, onAbort: (r) => (abortReason ??= r) });
+  setHandler(statusQuery, () => ({ ...status(exp, phase, journal, saga, [...last.values()], abortReason), ...clock.state() }));
   upsertSearchAttributes([
     { key: SA_SCENARIO, value: exp.name },
     { key: SA_PHASE, value: phase },
   ]);
   journal.phases.push({ phase, at: Date.now() });
 
-  const probes = new ContinuousProbes(exp, (r) => last.set(r.label, r));
+  const probes = new ContinuousProbes(exp, (r, i) => {
+    last.set(r.label, r);
+    const hit = stops.observe(i, r.label, r.sample);
+    if (hit) {
+      journal.stopCondition = hit;
+      abortReason ??= hit.detail;
+      main.cancel();
+    }
+  });
   try {
     await main.run(async () => {
       await quick.validateStack.executeWithOptions(summary(`validate targets against ${exp.stack?.compose ?? 'no stack'}`), [exp]);
@@ -74,9 +84,10 @@ export async function experiment(input: unknown): Promise<Journal> {
         return;
       }
       setPhase('method');
+      stops.armed = true;
       probes.start(stack);
       const deviations: string[] = [];
-      await runSteps({ exp, journal, saga, stack, project, deviations, onPhase: setPhase }, exp.method, 'method');
+      await runSteps({ exp, journal, saga, stack, project, deviations, clock, onPhase: setPhase }, exp.method, 'method');
       if (deviations.length > 0) {
         verdicts.failed = true;
         journal.reasons.push(...deviations);
@@ -92,6 +103,7 @@ export async function experiment(input: unknown): Promise<Journal> {
     }
   }
 
+  stops.armed = false;
   await CancellationScope.nonCancellable(async () => {
     setPhase('restoring');
     await saga.restoreAll();

@@ -1,3 +1,3 @@
 /** Workflow types registered on the `faultline` task queue. */
 export { experiment } from './experiment';
-export { abortSignal, statusQuery } from './messages';
+export { abortSignal, extendUpdate, pauseSignal, resumeSignal, statusQuery } from './messages';
