@@ -139,6 +139,8 @@ ensure_build() {
   say "compiling TypeScript"
   # A clean dist/: a stale file left by a moved module would shadow its replacement at run time.
   rm -rf "$ROOT/dist"
+  # Named workflow types are compiled in from scenarios/*.yaml (workflows cannot read files).
+  (cd "$ROOT" && node scripts/gen-scenario-types.js) || die "generating the scenario workflow types failed"
   (cd "$ROOT" && npx tsc -p tsconfig.json) || die "tsc failed"
 }
 

@@ -1,3 +1,5 @@
 /** Workflow types registered on the `faultline` task queue. */
 export { experiment } from './experiment';
 export { abortSignal, extendUpdate, pauseSignal, resumeSignal, statusQuery } from './messages';
+/** One named type per scenarios/*.yaml, generated at build time. */
+export * from './scenario-types.generated';
