@@ -3,3 +3,5 @@ export { experiment } from './experiment';
 export { abortSignal, extendUpdate, pauseSignal, resumeSignal, statusQuery } from './messages';
 /** One named type per scenarios/*.yaml, generated at build time. */
 export * from './scenario-types.generated';
+export { chain } from './chain';
+export { chainStatusQuery } from './chain-messages';

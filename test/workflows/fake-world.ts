@@ -89,7 +89,9 @@ export class FakeWorld {
       },
       async verifyFault(rec) {
         w.calls.push(`verify:${rec.stepPath}`);
-        const residue = rec.targets.filter((t) => !w.clean() || w.reportResidue).map((t) => `${t.name} still broken`);
+        // Only this fault's own targets: another fault of an overlapping run may still be active elsewhere.
+        const broken = (name: string) => !w.containers.get(name)!.running || w.containers.get(name)!.paused;
+        const residue = rec.targets.filter((t) => broken(t.name) || w.reportResidue).map((t) => `${t.name} still broken`);
         return { residue };
       },
       async runProbe() {
