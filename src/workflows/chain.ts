@@ -6,7 +6,6 @@
  * restores their faults) unless `continueOnFailure` is set.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   ParentClosePolicy,
   executeChild,
@@ -26,6 +25,7 @@ import { projectName } from './experiment';
 import { abortSignal } from './messages';
 import { chainStatusQuery } from './chain-messages';
 import { errorText } from './saga';
+import { parseOrFail } from './invalid-input';
 
 export async function chain(input: unknown): Promise<ChainResult> {
   const spec = parse(input);
@@ -110,12 +110,7 @@ export async function chain(input: unknown): Promise<ChainResult> {
 }
 
 function parse(input: unknown): Chain {
-  try {
-    return parseChain(input, 'workflow input');
-  } catch (err) {
-    const problems = (err as { problems?: string[] }).problems ?? [errorText(err)];
-    throw ApplicationFailure.nonRetryable(`invalid chain:\n  - ${problems.join('\n  - ')}`, 'InvalidScenario', { problems });
-  }
+  return parseOrFail('chain', () => parseChain(input, 'workflow input'));
 }
 
 export type { ChainResult, Outcome };

@@ -4,7 +4,6 @@
  * non-cancellable scope, then recovery, checks, a residue scan, artifacts and teardown.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   isCancellation,
   setHandler,
@@ -14,6 +13,7 @@ import {
 import { MethodClock } from './clock';
 import { installControls } from './controls';
 import { StopConditions } from './stop-conditions';
+import { parseOrFail } from './invalid-input';
 import type { StackHandle } from '../activities/types';
 import { type ExperimentStatus, type Journal, type Phase, type ProbeRecord, decideOutcome, emptyJournal } from '../report/journal';
 import { type Experiment, parseExperiment } from '../spec';
@@ -127,12 +127,7 @@ export async function experiment(input: unknown): Promise<Journal> {
 }
 
 function parseInput(input: unknown): Experiment {
-  try {
-    return parseExperiment(input, 'workflow input');
-  } catch (err) {
-    const problems = (err as { problems?: string[] }).problems ?? [errorText(err)];
-    throw ApplicationFailure.nonRetryable(`invalid experiment:\n  - ${problems.join('\n  - ')}`, 'InvalidScenario', { problems });
-  }
+  return parseOrFail('experiment', () => parseExperiment(input, 'workflow input'));
 }
 
 /** Compose project names must be lower-case and short; derive one from the workflow id. */
