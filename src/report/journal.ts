@@ -82,7 +82,16 @@ export interface Journal {
   residue: string[];
   artifactsDir?: string;
   /** The stop condition that aborted the run, if one did. */
-  stopCondition?: { probe: string; at: number; lastGreenAt?: number; detail: string };
+  stopCondition?: {
+    probe: string;
+    at: number;
+    lastGreenAt?: number;
+    detail: string;
+    /** The promise: restores done within one probe interval + 5 s of the last green sample. */
+    boundMs: number;
+    restoredAt?: number;
+    withinBound?: boolean;
+  };
   /** Pauses, resumes and extensions received while the run was live, in order. */
   controls?: Array<{ at: number; action: 'pause' | 'resume' | 'extend'; detail?: string }>;
 }

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { MethodClock } from './clock';
 import { installControls } from './controls';
-import { StopConditions } from './stop-conditions';
+import { StopConditions, checkRestoreBound } from './stop-conditions';
 import { parseOrFail } from './invalid-input';
 import type { StackHandle } from '../activities/types';
 import { type ExperimentStatus, type Journal, type Phase, type ProbeRecord, decideOutcome, emptyJournal } from '../report/journal';
@@ -107,6 +107,8 @@ export async function experiment(input: unknown): Promise<Journal> {
   await CancellationScope.nonCancellable(async () => {
     setPhase('restoring');
     await saga.restoreAll();
+    const late = journal.stopCondition && checkRestoreBound(journal.stopCondition, saga.lastRestoreAt);
+    if (late) journal.reasons.push(late);
     if (saga.failures.length > 0) {
       verdicts.dirty = true;
       journal.reasons.push(...saga.failures);

@@ -4,10 +4,14 @@
  * restore phase). The abort cancels the method scope, so the restores start at once.
  */
 import type { Sample } from '../activities/types';
-import type { Experiment } from '../spec';
+import { type Experiment, toMs } from '../spec';
+
+const RESTORE_GRACE_MS = 5000;
 
 export interface StopConditionHit {
   probe: string;
+  /** One probe interval (per failure required) + 5 s: how long after the last green sample the restores must be done. */
+  boundMs: number;
   /** Time of the sample that tripped the condition. */
   at: number;
   /** Time of the last green sample before the failures began, when there was one. */
@@ -36,10 +40,23 @@ export class StopConditions {
     if (!spec?.abortOnFail || !this.armed || this.hit || n < spec.failuresToAbort) return undefined;
     this.hit = {
       probe: id,
+      boundMs: toMs(spec.every) * spec.failuresToAbort + RESTORE_GRACE_MS,
       at: sample.at,
       lastGreenAt: this.lastGreen.get(id),
       detail: `stop condition: probe ${id} failed ${n} sample(s) in a row (${sample.error ?? 'expectation not met'})`,
     };
     return this.hit;
   }
+}
+
+/**
+ * Checks the promise after the restores: measured from the last green sample (or the first failed
+ * one, when the probe was never green), in the journal's own timestamps. A miss is reported.
+ */
+export function checkRestoreBound(hit: StopConditionHit & { restoredAt?: number; withinBound?: boolean }, lastRestoreAt: number): string | undefined {
+  if (!lastRestoreAt) return undefined;
+  hit.restoredAt = lastRestoreAt;
+  const from = hit.lastGreenAt ?? hit.at;
+  hit.withinBound = lastRestoreAt - from <= hit.boundMs;
+  return hit.withinBound ? undefined : `stop condition: restores finished ${lastRestoreAt - from} ms after ${hit.probe} went red, over the ${hit.boundMs} ms bound`;
 }

@@ -110,6 +110,7 @@ test('a stop condition aborts the run and the restore lands within one probe int
   expect(fault.restore).toBe('restored');
   // The product's bound, from its own journal: the fault began at injection.
   expect(fault.restoredAt! - fault.injectedAt!).toBeLessThanOrEqual(500 + 5000);
+  expect(j.stopCondition).toMatchObject({ boundMs: 5500, withinBound: true });
   expect(j.residue).toEqual([]);
   expect(await nats1(project)).toEqual({ running: true, paused: false });
 });

@@ -26,9 +26,23 @@ test('a failing abortOnFail probe aborts the run during chaos and the fault is r
   expect(j.stopCondition?.probe).toBe('up');
   expect(j.stopCondition?.detail).toContain('failed 2 sample(s) in a row');
   expect(j.faults[0].restore).toBe('restored');
-  // The bound the product promises: restored within one probe interval + 5 s of the last green sample.
-  expect(j.faults[0].restoredAt! - j.stopCondition!.lastGreenAt!).toBeLessThanOrEqual(200 * 2 + 5000);
+  // The bound the product promises and checks: restored within one probe interval + 5 s of the last green sample.
+  expect(j.stopCondition).toMatchObject({ boundMs: 2 * 200 + 5000, withinBound: true });
+  expect(j.faults[0].restoredAt! - j.stopCondition!.lastGreenAt!).toBeLessThanOrEqual(2 * 200 + 5000);
   expect(w.clean()).toBe(true);
+});
+
+test('negative control: a restore slower than the bound is caught and reported', async () => {
+  const w = new FakeWorld(['a']);
+  w.restoreDelayMs = 6000;
+  const spec = baseSpec({ continuous: [{ probe: 'up', every: '200ms', abortOnFail: true }], method: [pauseFault('10m')] });
+  const j = await runWorkflow(h, w, 'experiment', [spec], async (id) => {
+    await waitStatus(h, id, (s) => s.activeFaults.length === 1);
+    w.probeOk = false;
+  });
+  expect(j.outcome).toBe('aborted');
+  expect(j.stopCondition?.withinBound).toBe(false);
+  expect(j.reasons.join('\n')).toMatch(/over the 5200 ms bound/);
 });
 
 test('negative control: the same failing probe without abortOnFail does not stop the run', async () => {

@@ -3,7 +3,7 @@
  * change and restores put back, with switches to make an inject, restore or probe misbehave.
  * The workflow under test is real and runs on a real Temporal dev server.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { Activities } from '../../src/activities';
 import type { ContainerRef, FaultRecord, Sample } from '../../src/activities/types';
 
@@ -18,6 +18,8 @@ export class FakeWorld {
   /** Apply the fault, then fail the inject without retry: a half-applied inject. */
   failInjectAfterApply = false;
   failRestore = false;
+  /** A slow restore: the negative control for the stop condition's restore bound. */
+  restoreDelayMs = 0;
   probeOk = true;
   reportResidue = false;
   greenAfterMs = 500;
@@ -77,6 +79,11 @@ export class FakeWorld {
       },
       async restoreFault(rec) {
         w.calls.push(`restore:${rec.stepPath}`);
+        // Slow but alive: it heartbeats, so the restore policy's 5 s heartbeat timeout does not fire.
+        for (let waited = 0; waited < w.restoreDelayMs; waited += 1000) {
+          heartbeat();
+          await new Promise((r) => setTimeout(r, 1000));
+        }
         if (w.failRestore) throw ApplicationFailure.nonRetryable('docker refused', 'FakeRestoreFailure');
         const outcomes = rec.targets.map((t) => {
           const c = w.containers.get(t.name)!;
