@@ -86,6 +86,7 @@ test('temporal workflow start --type natsKillRecovery with no input runs the sce
   expect((await temporal(['workflow', 'signal', '-w', id, '--name', 'pause', '-i', '"hold for the CLI test"'])).code).toBe(0);
   const paused = await until(id, (s) => s.paused === true, 'paused');
   expect(paused.pauseReason).toBe('hold for the CLI test');
+  expect((await faultline(['status', id])).stdout).toMatch(/PAUSED\s+hold for the CLI test/);
   expect((await temporal(['workflow', 'signal', '-w', id, '--name', 'resume'])).code).toBe(0);
   const j = await result(id);
   expect(j.experiment).toBe('nats-kill-recovery');
