@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import type { Journal } from '../../src/report/journal';
+import type { ChainResult } from '../../src/workflows/chain-children';
 import { parseExperiment } from '../../src/spec';
 import { planSummary } from '../../src/spec/plan';
 import { SA_SCENARIO } from '../../src/temporal/search-attributes';
@@ -68,4 +69,25 @@ test("the Web UI shows a finished run's summary and outcome", async () => {
   const text = await page.locator('body').innerText();
   expect(text).toContain(summary);
   expect(text).toMatch(/"outcome":\s*"passed"/);
+});
+
+test("a chain's children are child workflows the Web UI shows on the chain's page", async () => {
+  const world = new FakeWorld(['a', 'b']);
+  const child = (name: string, service: string) =>
+    baseSpec({ name, steadyState: [], probes: {}, method: [{ fault: { kind: 'container-pause', target: { service } }, duration: '100ms' }] });
+  const taskQueue = 'fl5-web-ui-chain';
+  const worker = await Worker.create({ connection: h.t.native, taskQueue, workflowBundle: h.bundle, activities: world.activities() });
+  const r = await worker.runUntil(async () => {
+    const handle = await h.t.client.workflow.start('chain', {
+      taskQueue,
+      workflowId: 'fl5-web-ui-chain',
+      args: [{ name: 'ui-chain', steps: [{ experiment: child('first', 'a') }, { experiment: child('second', 'b') }] }],
+    });
+    return (await handle.result()) as ChainResult;
+  });
+  expect(r.outcome).toBe('passed');
+  const page = await browser.newPage();
+  await page.goto(`${h.t.server.uiUrl!}/namespaces/default/workflows/fl5-web-ui-chain`, { waitUntil: 'networkidle' });
+  for (const c of r.children) await page.getByText(c.workflowId).first().waitFor({ timeout: 60_000 });
+  expect(await page.locator('body').innerText()).toContain('fl5-web-ui-chain/steps[1]');
 });
