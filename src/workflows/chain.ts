@@ -15,7 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Outcome } from '../report/journal';
+import type { Journal, Outcome } from '../report/journal';
 import { type Chain, type ChainStep, parseChain } from '../spec/chain';
 import { toMs } from '../spec/duration';
 import { SA_OUTCOME, SA_PHASE, SA_SCENARIO } from '../temporal/search-attributes';
@@ -47,7 +47,7 @@ export async function chain(input: unknown): Promise<ChainResult> {
     const child: ChainChild = { path, type, workflowId: `${info.workflowId}/${path}`, summary: text, outcome: 'running' };
     result.children.push(child);
     try {
-      const journal = await executeChild(type, {
+      const journal: Journal = await executeChild(type, {
         args,
         workflowId: child.workflowId,
         // If the chain closes first (a timeout, a terminate), its children are asked to cancel: that restores.
