@@ -19,6 +19,7 @@ export interface ChainChild {
 
 export interface ChainResult {
   workflowId: string;
+  runId: string;
   name: string;
   outcome: Outcome;
   children: ChainChild[];

@@ -31,7 +31,7 @@ export async function chain(input: unknown): Promise<ChainResult> {
   const spec = parse(input);
   const info = workflowInfo();
   const project = spec.sharedStack ? (spec.sharedStack.project ?? projectName(info.workflowId)) : undefined;
-  const result: ChainResult = { workflowId: info.workflowId, name: spec.name, outcome: 'passed', children: [], reasons: [], startedAt: Date.now() };
+  const result: ChainResult = { workflowId: info.workflowId, runId: info.runId, name: spec.name, outcome: 'passed', children: [], reasons: [], startedAt: Date.now() };
   const main = new CancellationScope();
   let stopReason: string | undefined;
   setHandler(abortSignal, (reason) => {
