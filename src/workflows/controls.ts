@@ -10,6 +10,7 @@ import type { MethodClock } from './clock';
 import { abortSignal, extendUpdate, pauseSignal, resumeSignal } from './messages';
 
 const MAX_EXTEND_MS = 3_600_000;
+const BEFORE_OR_IN_METHOD: Phase[] = ['validating', 'stack-up', 'steady-state', 'method', 'fault-injected'];
 
 export interface ControlContext {
   main: CancellationScope;
@@ -20,14 +21,17 @@ export interface ControlContext {
 }
 
 export function installControls(ctx: ControlContext): void {
-  const log = (action: 'pause' | 'resume' | 'extend', detail?: string) =>
+  const log = (action: 'pause' | 'resume' | 'extend', detail?: string): void => {
     (ctx.journal.controls ??= []).push({ at: Date.now(), action, detail });
+  };
 
   setHandler(abortSignal, (reason) => {
     ctx.onAbort(reason || 'abort requested');
     ctx.main.cancel();
   });
   setHandler(pauseSignal, (reason) => {
+    // Restores, recovery and checks are never held: past the method a pause is recorded and ignored.
+    if (!BEFORE_OR_IN_METHOD.includes(ctx.phase())) return log('pause', `ignored in phase ${ctx.phase()}${reason ? `: ${reason}` : ''}`);
     ctx.clock.pause(reason);
     log('pause', reason);
   });

@@ -94,3 +94,18 @@ test('extend adds time to the open fault window; extend with nothing open is rej
   expect(j.faults[0].restoredAt! - j.faults[0].injectedAt!).toBeGreaterThanOrEqual(3500);
   expect(j.controls?.[0]).toMatchObject({ action: 'extend', detail: '3s' });
 });
+
+test('a pause past the method is recorded and ignored: restores are never held', async () => {
+  const w = new FakeWorld(['a']);
+  w.restoreDelayMs = 3000;
+  const spec = baseSpec({ method: [{ fault: { kind: 'container-pause', target: { service: 'a' } } }] });
+  const j = await runWorkflow(h, w, 'experiment', [spec], async (id) => {
+    await waitStatus(h, id, (s) => s.phase === 'restoring');
+    await h.t.client.workflow.getHandle(id).signal(pauseSignal, 'too late');
+    const s = await waitStatus(h, id, () => true);
+    expect(s.paused).toBe(false);
+  });
+  expect(j.outcome).toBe('passed');
+  expect(j.controls).toEqual([expect.objectContaining({ action: 'pause', detail: 'ignored in phase restoring: too late' })]);
+  expect(w.clean()).toBe(true);
+});
