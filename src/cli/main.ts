@@ -13,6 +13,8 @@ import { consoleOutput } from './output';
 import { checkScenario } from './preflight';
 import { runCommand } from './run';
 import { abortCommand, statusCommand } from './status';
+import { abortAllCommand, controlCommand } from './control';
+import { type ScheduleCreateOptions, scheduleCreate, scheduleDelete, scheduleList } from './schedule';
 import { workerCommand } from './worker';
 
 export async function main(argv: string[]): Promise<number> {
@@ -61,11 +63,58 @@ export async function main(argv: string[]): Promise<number> {
     });
   program
     .command('abort')
+    .argument('[workflowId]')
+    .option('--all', 'the kill switch: abort every running Faultline run (experiments, scenario types, chains)')
+    .option('--reason <text>', 'why, recorded in the journal')
+    .description('abort a run (or all runs); faults are restored before each run ends')
+    .action(async (id: string | undefined, o: { reason?: string; all?: boolean }) => {
+      if (!id === !o.all) throw new FaultlineError('BadUsage', 'give a workflow id or --all', { retryable: false });
+      code = o.all ? await abortAllCommand(o, out) : await abortCommand(id!, o, out);
+    });
+  program
+    .command('pause')
     .argument('<workflowId>')
     .option('--reason <text>', 'why, recorded in the journal')
-    .description('abort a run; its faults are restored before it ends')
+    .description('hold a run: open waits and fault windows stop counting, no new step starts; faults stay injected')
     .action(async (id: string, o: { reason?: string }) => {
-      code = await abortCommand(id, o, out);
+      code = await controlCommand('pause', id, o.reason, out);
+    });
+  program
+    .command('resume')
+    .argument('<workflowId>')
+    .description('continue a paused run; each window gets the time it had left')
+    .action(async (id: string) => {
+      code = await controlCommand('resume', id, undefined, out);
+    });
+  program
+    .command('extend')
+    .argument('<workflowId>')
+    .argument('<duration>', 'e.g. 30s, 2m (at most 1h at a time)')
+    .description('add time to every open wait and fault window of a run')
+    .action(async (id: string, by: string) => {
+      code = await controlCommand('extend', id, by, out);
+    });
+  const schedule = program.command('schedule').description('Temporal schedules for game days (overlap policy SKIP)');
+  schedule
+    .command('create')
+    .argument('[file]', 'scenario file (YAML); or use --type')
+    .requiredOption('--id <scheduleId>', 'schedule id (also the prefix of the runs\' workflow ids)')
+    .option('--cron <expr>', 'cron expression, e.g. "0 10 * * 2"')
+    .option('--every <interval>', 'interval, e.g. 1h, 30m')
+    .option('--type <workflowType>', 'a named scenario type instead of a file, e.g. natsKillRecovery')
+    .option('--paused', 'create it paused')
+    .option('--note <text>', 'note shown with the schedule')
+    .action(async (file: string | undefined, o: ScheduleCreateOptions) => {
+      code = await scheduleCreate(file, o, out);
+    });
+  schedule.command('list').action(async () => {
+    code = await scheduleList(out);
+  });
+  schedule
+    .command('delete')
+    .argument('<scheduleId>')
+    .action(async (id: string) => {
+      code = await scheduleDelete(id, out);
     });
   program
     .command('schema')

@@ -99,6 +99,19 @@ export interface Journal {
   checks: CheckRecord[];
   residue: string[];
   artifactsDir?: string;
+  /** The stop condition that aborted the run, if one did. */
+  stopCondition?: {
+    probe: string;
+    at: number;
+    lastGreenAt?: number;
+    detail: string;
+    /** The promise: restores done within one probe interval + 5 s of the last green sample. */
+    boundMs: number;
+    restoredAt?: number;
+    withinBound?: boolean;
+  };
+  /** Pauses, resumes and extensions received while the run was live, in order. */
+  controls?: Array<{ at: number; action: 'pause' | 'resume' | 'extend'; detail?: string }>;
 }
 
 /** A journal with nothing recorded yet; the workflow fills it in, the CLI uses it when a run fails outright. */
@@ -145,4 +158,8 @@ export interface ExperimentStatus {
   faults: FaultEntry[];
   abortRequested?: string;
   outcome?: Outcome;
+  paused?: boolean;
+  pauseReason?: string;
+  /** Open waits and fault windows with the time each has left. */
+  windows?: Array<{ what: string; remainingMs: number }>;
 }

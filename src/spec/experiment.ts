@@ -27,7 +27,14 @@ export type StackSpec = z.infer<typeof StackSpec>;
 
 export const SteadyStateProbe = z.object({ probe: ProbeRef, expect: Expectation.optional() }).strict();
 export const ContinuousProbe = z
-  .object({ id: z.string().min(1).optional(), probe: ProbeRef, every: Duration.default('1s') })
+  .object({
+    id: z.string().min(1).optional(),
+    probe: ProbeRef,
+    every: Duration.default('1s'),
+    /** A stop condition: while faults are active, this many failed samples in a row abort the run. */
+    abortOnFail: z.boolean().default(false),
+    failuresToAbort: z.number().int().min(1).default(1),
+  })
   .strict();
 
 export const Experiment = z

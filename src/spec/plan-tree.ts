@@ -98,7 +98,8 @@ export function continuousLines(exp: Experiment): string[] {
     const id = continuousId(c, i);
     const label = probeLabel(c.probe);
     const head = id === label ? label : `${id}: ${label}`;
-    return `${head} every ${formatDuration(c.every)}, ${expectationText(exp, c.probe)}`;
+    const stop = c.abortOnFail ? `; STOP CONDITION: ${c.failuresToAbort} failed in a row during chaos aborts the run` : '';
+    return `${head} every ${formatDuration(c.every)}, ${expectationText(exp, c.probe)}${stop}`;
   });
 }
 

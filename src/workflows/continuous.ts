@@ -15,7 +15,7 @@ export class ContinuousProbes {
 
   constructor(
     private readonly exp: Experiment,
-    private readonly onSample: (r: ProbeRecord) => void,
+    private readonly onSample: (r: ProbeRecord, index: number) => void,
   ) {}
 
   start(stack: StackHandle | undefined): void {
@@ -29,7 +29,7 @@ export class ContinuousProbes {
             for (;;) {
               const sample = await probing.runProbe.executeWithOptions(summary(`sample ${record.id}`), [{ probe, stack }]);
               record.samples.push(sample);
-              this.onSample({ label: record.id, sample });
+              this.onSample({ label: record.id, sample }, i);
               await sleep(record.everyMs);
             }
           })

@@ -4,13 +4,16 @@
  * non-cancellable scope, then recovery, checks, a residue scan, artifacts and teardown.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   isCancellation,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { MethodClock } from './clock';
+import { installControls } from './controls';
+import { StopConditions, checkRestoreBound } from './stop-conditions';
+import { parseOrFail } from './invalid-input';
 import type { StackHandle } from '../activities/types';
 import { type ExperimentStatus, type Journal, type Phase, type ProbeRecord, decideOutcome, emptyJournal } from '../report/journal';
 import { type Experiment, parseExperiment } from '../spec';
@@ -22,7 +25,7 @@ import { runChecks } from './recovery';
 import { Saga, errorText } from './saga';
 import { runSteadyState } from './steady-state';
 import { finishRun } from './finish';
-import { abortSignal, statusQuery } from './messages';
+import { statusQuery } from './messages';
 import { releaseLeases } from './lease';
 import { Workloads } from './workloads';
 
@@ -47,18 +50,25 @@ export async function experiment(input: unknown): Promise<Journal> {
     upsertSearchAttributes([{ key: SA_PHASE, value: p }]);
   };
   const main = new CancellationScope();
-  setHandler(abortSignal, (reason) => {
-    abortReason = reason || 'abort requested';
-    main.cancel();
-  });
-  setHandler(statusQuery, () => status(exp, phase, journal, saga, [...last.values()], abortReason));
+  const clock = new MethodClock();
+  const stops = new StopConditions(exp);
+  installControls({ main, clock, journal, phase: () => phase, onAbort: (r) => (abortReason ??= r) });
+  setHandler(statusQuery, () => ({ ...status(exp, phase, journal, saga, [...last.values()], abortReason), ...clock.state() }));
   upsertSearchAttributes([
     { key: SA_SCENARIO, value: exp.name },
     { key: SA_PHASE, value: phase },
   ]);
   journal.phases.push({ phase, at: Date.now() });
 
-  const probes = new ContinuousProbes(exp, (r) => last.set(r.label, r));
+  const probes = new ContinuousProbes(exp, (r, i) => {
+    last.set(r.label, r);
+    const hit = stops.observe(i, r.label, r.sample);
+    if (hit) {
+      journal.stopCondition = hit;
+      abortReason ??= hit.detail;
+      main.cancel();
+    }
+  });
   const workloads = new Workloads(exp, journal);
   try {
     await main.run(async () => {
@@ -78,9 +88,10 @@ export async function experiment(input: unknown): Promise<Journal> {
         return;
       }
       setPhase('method');
+      stops.armed = true;
       probes.start(stack);
       const deviations: string[] = [];
-      await runSteps({ exp, journal, saga, stack, project, deviations, onPhase: setPhase }, exp.method, 'method');
+      await runSteps({ exp, journal, saga, stack, project, deviations, clock, onPhase: setPhase }, exp.method, 'method');
       if (deviations.length > 0) {
         verdicts.failed = true;
         journal.reasons.push(...deviations);
@@ -96,9 +107,12 @@ export async function experiment(input: unknown): Promise<Journal> {
     }
   }
 
+  stops.armed = false;
   await CancellationScope.nonCancellable(async () => {
     setPhase('restoring');
     await saga.restoreAll();
+    const late = journal.stopCondition && checkRestoreBound(journal.stopCondition, saga.lastRestoreAt);
+    if (late) journal.reasons.push(late);
     if (saga.failures.length > 0) {
       verdicts.dirty = true;
       journal.reasons.push(...saga.failures);
@@ -122,12 +136,7 @@ export async function experiment(input: unknown): Promise<Journal> {
 }
 
 function parseInput(input: unknown): Experiment {
-  try {
-    return parseExperiment(input, 'workflow input');
-  } catch (err) {
-    const problems = (err as { problems?: string[] }).problems ?? [errorText(err)];
-    throw ApplicationFailure.nonRetryable(`invalid experiment:\n  - ${problems.join('\n  - ')}`, 'InvalidScenario', { problems });
-  }
+  return parseOrFail('experiment', () => parseExperiment(input, 'workflow input'));
 }
 
 /** Compose project names must be lower-case and short; derive one from the workflow id. */

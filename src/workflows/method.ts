@@ -2,7 +2,8 @@
  * Runs the method: faults, waits and probes in serial and parallel blocks. Target picks use the
  * workflow's seeded random, so they are recorded in history and replay identically.
  */
-import { CancellationScope, sleep, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, workflowInfo } from '@temporalio/workflow';
+import type { MethodClock } from './clock';
 import { type FaultRecord, HOST_TARGET, type StackHandle } from '../activities/types';
 import type { FaultEntry, Journal } from '../report/journal';
 import type { Target } from '../spec/target';
@@ -35,6 +36,8 @@ export interface MethodContext {
   project: string;
   onPhase: (phase: 'method' | 'fault-injected') => void;
   deviations: string[];
+  /** Waits and fault windows run on it, so pause, resume and extend reach them. */
+  clock: MethodClock;
 }
 
 export async function runSteps(ctx: MethodContext, steps: Step[], prefix: string): Promise<void> {
@@ -42,6 +45,7 @@ export async function runSteps(ctx: MethodContext, steps: Step[], prefix: string
 }
 
 async function runStep(ctx: MethodContext, step: Step, path: string): Promise<void> {
+  await ctx.clock.gate();
   if (isSerial(step)) return runSteps(ctx, step.serial, `${path}.serial`);
   if (isParallel(step)) {
     // A failing branch cancels its siblings; their registered restores still run in the restore phase.
@@ -58,7 +62,7 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
     });
     return;
   }
-  if (isWait(step)) return sleep(toMs(step.wait));
+  if (isWait(step)) return ctx.clock.wait(toMs(step.wait), `${path} wait`);
   if (isProbe(step)) {
     const probe = resolveProbe(ctx.exp, step.probe);
     const label = probeLabel(step.probe);
@@ -107,7 +111,7 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   Object.assign(entry, { injectedAt: injected.injectedAt, injectDetails: injected.details });
   ctx.onPhase('fault-injected');
   if (step.duration !== undefined) {
-    await sleep(toMs(step.duration));
+    await ctx.clock.wait(toMs(step.duration), `${path} ${description}`);
     await ctx.saga.restoreNow(compensation);
   }
 }

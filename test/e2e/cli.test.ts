@@ -3,7 +3,6 @@
  * Temporal dev server and real Docker, bad input that must start nothing, `faultline plan`, and the
  * same workflow started with `temporal workflow start --input-file`.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import Docker from 'dockerode';
 import type { Journal } from '../../src/report/journal';
 import { loadExperimentFile } from '../../src/spec/load';
 import { temporalCliPath } from '../../src/temporal/config';
+import { exec } from '../helpers/exec';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
 import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
 
@@ -29,22 +29,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = exec;
 
 const faultline = (args: string[]) =>
   run(process.execPath, [join(ROOT, 'bin', 'faultline.js'), ...args], {
@@ -189,7 +174,7 @@ test('faultline status and abort drive a running experiment; the aborted run res
     ].join('\n'),
   );
   const running = faultline(['run', file, '--workflow-id', 'e2e-abort']);
-  let status: Ran | undefined;
+  let status: Awaited<ReturnType<typeof exec>> | undefined;
   for (let i = 0; i < 120; i++) {
     status = await faultline(['status', 'e2e-abort']);
     if (status.stdout.includes('active fault')) break;

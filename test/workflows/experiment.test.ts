@@ -2,60 +2,33 @@
  * The `experiment` workflow on a real Temporal dev server with a fake activity world: saga order,
  * abort, cancel, half-applied injects, failing restores, residue and checks.
  */
-import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Journal } from '../../src/report/journal';
+import type { ExperimentStatus, Journal } from '../../src/report/journal';
 import type { ExperimentInput } from '../../src/spec';
-import { abortSignal, statusQuery } from '../../src/workflows/messages';
-import { installRuntime } from '../../src/worker/runtime';
-import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
+import { abortSignal } from '../../src/workflows/messages';
+import type { TestTemporal } from '../helpers/temporal';
 import { FakeWorld } from './fake-world';
+import { type Harness, baseSpec, runWorkflow, startHarness, waitStatus } from './harness';
 
+let h: Harness;
 let t: TestTemporal;
-let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  installRuntime('ERROR');
-  t = await startTestTemporal();
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
+  h = await startHarness();
+  t = h.t;
 });
 afterAll(async () => t?.teardown());
 
-const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
-
-function spec(overrides: Partial<ExperimentInput> = {}): ExperimentInput {
-  return {
-    name: 'wf-test',
-    hypothesis: 'the saga restores what it breaks',
-    stack: { compose: '/nonexistent/compose.yml' },
-    probes: { up: { kind: 'tcp', service: 'a', port: 1 } },
-    steadyState: [{ probe: 'up' }],
-    method: [{ fault: { kind: 'container-kill', target: { service: 'a' } } }],
-    checks: [{ kind: 'time-to-green', probe: 'up', within: '10s' }],
-    ...overrides,
-  };
-}
+const spec = (overrides: Partial<ExperimentInput> = {}): ExperimentInput =>
+  baseSpec({ checks: [{ kind: 'time-to-green', probe: 'up', within: '10s' }], ...overrides });
 
 /** Runs one experiment with a fresh worker on its own task queue; `during` may poke the run. */
-async function run(world: FakeWorld, input: unknown, during?: (id: string) => Promise<void>): Promise<Journal> {
-  const taskQueue = `wf-${randomBytes(4).toString('hex')}`;
-  const worker = await Worker.create({ connection: t.native, taskQueue, workflowBundle: bundle, activities: world.activities() });
-  return worker.runUntil(async () => {
-    const handle = await t.client.workflow.start('experiment', { taskQueue, workflowId: taskQueue, args: [input] });
-    if (during) await during(handle.workflowId);
-    return (await handle.result()) as Journal;
-  });
-}
+const run = (world: FakeWorld, input: unknown, during?: (id: string) => Promise<void>): Promise<Journal> =>
+  runWorkflow(h, world, 'experiment', [input], during);
 
-async function until(id: string, pred: (s: Awaited<ReturnType<typeof query>>) => boolean): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (pred(await query(id).catch(() => undefined as never))) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition never held');
-}
-const query = (id: string) => t.client.workflow.getHandle(id).query(statusQuery);
+const until = async (id: string, pred: (s: ExperimentStatus) => boolean): Promise<void> => {
+  await waitStatus(h, id, pred);
+};
 
 test('a clean run passes and follows the saga order', async () => {
   const w = new FakeWorld(['a']);

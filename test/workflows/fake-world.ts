@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { Activities } from '../../src/activities';
 import { evaluateCheck } from '../../src/activities/checks';
 import type { ContainerRef, FaultRecord, Sample } from '../../src/activities/types';
@@ -23,6 +23,8 @@ export class FakeWorld {
   /** Apply the fault, then fail the inject without retry: a half-applied inject. */
   failInjectAfterApply = false;
   failRestore = false;
+  /** A slow restore: the negative control for the stop condition's restore bound. */
+  restoreDelayMs = 0;
   probeOk = true;
   reportResidue = false;
   greenAfterMs = 500;
@@ -97,6 +99,11 @@ export class FakeWorld {
       },
       async restoreFault(rec) {
         w.calls.push(`restore:${rec.stepPath}`);
+        // Slow but alive: it heartbeats, so the restore policy's 5 s heartbeat timeout does not fire.
+        for (let waited = 0; waited < w.restoreDelayMs; waited += 1000) {
+          heartbeat();
+          await new Promise((r) => setTimeout(r, 1000));
+        }
         if (w.failRestore) throw ApplicationFailure.nonRetryable('docker refused', 'FakeRestoreFailure');
         const outcomes = rec.targets.map((t) => {
           const c = w.containers.get(t.name)!;
@@ -109,7 +116,9 @@ export class FakeWorld {
       },
       async verifyFault(rec) {
         w.calls.push(`verify:${rec.stepPath}`);
-        const residue = rec.targets.filter((t) => !w.clean() || w.reportResidue).map((t) => `${t.name} still broken`);
+        // Only this fault's own targets: another fault of an overlapping run may still be active elsewhere.
+        const broken = (name: string) => !w.containers.get(name)!.running || w.containers.get(name)!.paused;
+        const residue = rec.targets.filter((t) => broken(t.name) || w.reportResidue).map((t) => `${t.name} still broken`);
         return { residue };
       },
       async runProbe() {

@@ -86,7 +86,15 @@ function withoutExtensions(data: Record<string, unknown>): Record<string, unknow
   return top;
 }
 
-export function loadComposeFile(path: string): ComposeModel {
+/**
+ * The Faultline install (src/spec/compose and dist/spec/compose are both three levels down). A
+ * relative compose path in workflow input is resolved from here, not from whatever folder the
+ * worker was started in, so the named scenario types can carry portable paths.
+ */
+const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
+
+export function loadComposeFile(given: string): ComposeModel {
+  const path = isAbsolute(given) ? given : resolve(PROJECT_ROOT, given);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -1,0 +1,69 @@
+/**
+ * What a chain step becomes as a child workflow (its type, input and one-line summary) and how the
+ * children's outcomes add up to the chain's.
+ */
+import type { Outcome } from '../report/journal';
+import type { Chain, ChainStep } from '../spec/chain';
+import { formatDuration } from '../spec/duration';
+import { describeFault } from '../spec/faults';
+import { truncateBytes } from '../spec/plan';
+
+export interface ChainChild {
+  path: string;
+  type: string;
+  workflowId: string;
+  summary: string;
+  outcome: Outcome | 'running';
+  reasons?: string[];
+}
+
+export interface ChainResult {
+  workflowId: string;
+  runId: string;
+  name: string;
+  outcome: Outcome;
+  children: ChainChild[];
+  reasons: string[];
+  startedAt: number;
+  finishedAt?: number;
+}
+
+/** `nats-kill-recovery` and `natsKillRecovery` both name the generated type `natsKillRecovery`. */
+export function scenarioType(name: string): string {
+  return name.replace(/\.ya?ml$/, '').replace(/[-_.]+([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
+}
+
+export function childInput(spec: Chain, step: ChainStep, path: string, project: string | undefined): { type: string; args: unknown[]; summary: string } {
+  // Children on a shared stack adopt it and leave it up; the chain owns its lifetime.
+  const shared = spec.sharedStack && project ? { ...spec.sharedStack, project, keep: true } : undefined;
+  const line = (s: string) => truncateBytes(`${spec.name} ${path}: ${s}`, 200);
+  if ('experiment' in step) {
+    const exp = shared ? { ...step.experiment, stack: shared } : step.experiment;
+    return { type: 'experiment', args: [exp], summary: line(step.experiment.name) };
+  }
+  if ('scenario' in step) {
+    const input = shared ? { ...step.input, stack: shared } : step.input;
+    return { type: scenarioType(step.scenario), args: input === undefined ? [] : [input], summary: line(step.scenario) };
+  }
+  if ('fault' in step) {
+    const what = `${describeFault(step.fault)} for ${formatDuration(step.duration)}`;
+    const exp = {
+      name: `${spec.name}-fault`.slice(0, 63),
+      hypothesis: `chain ${spec.name}: ${what} is injected and restored cleanly`,
+      stack: shared,
+      method: [{ fault: step.fault, duration: step.duration }],
+    };
+    return { type: 'experiment', args: [exp], summary: line(what) };
+  }
+  throw new Error(`chain step ${path} is not a child`);
+}
+
+/** Residue outranks everything, as in a single run; a stop by abort reads as aborted. */
+export function chainOutcome(r: ChainResult, stopReason: string | undefined): Outcome {
+  const outcomes = r.children.map((c) => c.outcome);
+  if (r.outcome === 'dirty' || outcomes.includes('dirty')) return 'dirty';
+  if (outcomes.includes('error') || r.reasons.some((x) => x.startsWith('error:'))) return 'error';
+  if (stopReason?.startsWith('aborted:')) return 'aborted';
+  if (outcomes.some((o) => o !== 'passed')) return 'failed';
+  return 'passed';
+}

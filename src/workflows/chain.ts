@@ -1,0 +1,116 @@
+/**
+ * The `chain` workflow: experiments and faults in serial, parallel and nested blocks, each one a
+ * child `experiment` workflow (its own saga, journal and Web UI page). With `sharedStack` the chain
+ * starts one stack, every child runs on it and leaves it up, and the chain tears it down at the end.
+ * The first child that does not pass stops the chain (its running siblings are cancelled, which
+ * restores their faults) unless `continueOnFailure` is set.
+ */
+import {
+  CancellationScope,
+  ParentClosePolicy,
+  executeChild,
+  isCancellation,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Journal, Outcome } from '../report/journal';
+import { type Chain, type ChainStep, parseChain } from '../spec/chain';
+import { toMs } from '../spec/duration';
+import { SA_OUTCOME, SA_PHASE, SA_SCENARIO } from '../temporal/search-attributes';
+import { long, summary } from './activities';
+import { type ChainChild, type ChainResult, chainOutcome, childInput } from './chain-children';
+import { projectName } from './experiment';
+import { abortSignal } from './messages';
+import { chainStatusQuery } from './chain-messages';
+import { errorText } from './saga';
+import { parseOrFail } from './invalid-input';
+
+export async function chain(input: unknown): Promise<ChainResult> {
+  const spec = parse(input);
+  const info = workflowInfo();
+  const project = spec.sharedStack ? (spec.sharedStack.project ?? projectName(info.workflowId)) : undefined;
+  const result: ChainResult = { workflowId: info.workflowId, runId: info.runId, name: spec.name, outcome: 'passed', children: [], reasons: [], startedAt: Date.now() };
+  const main = new CancellationScope();
+  let stopReason: string | undefined;
+  setHandler(abortSignal, (reason) => {
+    stopReason ??= `aborted: ${reason || 'abort requested'}`;
+    main.cancel();
+  });
+  setHandler(chainStatusQuery, () => ({ ...result, stopReason }));
+  upsertSearchAttributes([{ key: SA_SCENARIO, value: spec.name }, { key: SA_PHASE, value: 'chain' }]);
+
+  const runChild = async (step: ChainStep, path: string): Promise<void> => {
+    if (stopReason) return; // stopped: children not yet started never start
+    const { type, args, summary: text } = childInput(spec, step, path, project);
+    const child: ChainChild = { path, type, workflowId: `${info.workflowId}/${path}`, summary: text, outcome: 'running' };
+    result.children.push(child);
+    try {
+      const journal: Journal = await executeChild(type, {
+        args,
+        workflowId: child.workflowId,
+        // If the chain closes first (a timeout, a terminate), its children are asked to cancel: that restores.
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        staticSummary: text,
+      });
+      child.outcome = journal.outcome;
+      child.reasons = journal.reasons;
+    } catch (err) {
+      child.outcome = isCancellation(err) ? 'aborted' : 'error';
+      child.reasons = [errorText(err)];
+      if (isCancellation(err)) throw err;
+    }
+    if (child.outcome !== 'passed' && !spec.continueOnFailure) {
+      stopReason ??= `stopped: ${path} ended ${child.outcome}`;
+      main.cancel();
+    }
+  };
+
+  const runStep = async (step: ChainStep, path: string): Promise<void> => {
+    if ('serial' in step) {
+      for (let i = 0; i < step.serial.length; i++) await runStep(step.serial[i], `${path}.serial[${i}]`);
+    } else if ('parallel' in step) {
+      // allSettled: every sibling must have finished its own cleanup before the chain moves on.
+      const settled = await Promise.allSettled(step.parallel.map((s, i) => runStep(s, `${path}.parallel[${i}]`)));
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    } else if ('wait' in step) {
+      await sleep(toMs(step.wait));
+    } else {
+      await runChild(step, path);
+    }
+  };
+
+  try {
+    await main.run(async () => {
+      if (spec.sharedStack && project) {
+        await long.stackUp.executeWithOptions(summary(`shared stack up (${project})`), [{ stack: spec.sharedStack, project }]);
+      }
+      for (let i = 0; i < spec.steps.length; i++) await runStep(spec.steps[i], `steps[${i}]`);
+    });
+  } catch (err) {
+    if (!isCancellation(err)) result.reasons.push(`error: ${errorText(err)}`);
+  }
+  await CancellationScope.nonCancellable(async () => {
+    if (spec.sharedStack && project && !spec.sharedStack.keep) {
+      try {
+        await long.stackDown.executeWithOptions(summary(`shared stack down (${project})`), [{ project }]);
+      } catch (err) {
+        result.reasons.push(`shared stack teardown failed: ${errorText(err)}`);
+        result.outcome = 'dirty';
+      }
+    }
+  });
+  if (stopReason) result.reasons.unshift(stopReason);
+  result.outcome = chainOutcome(result, stopReason);
+  result.finishedAt = Date.now();
+  upsertSearchAttributes([{ key: SA_OUTCOME, value: result.outcome }, { key: SA_PHASE, value: 'done' }]);
+  return result;
+}
+
+function parse(input: unknown): Chain {
+  return parseOrFail('chain', () => parseChain(input, 'workflow input'));
+}
+
+export type { ChainResult, Outcome };

@@ -1,0 +1,63 @@
+/**
+ * Wires the live controls of an experiment: abort, pause, resume and extend. Abort cancels the
+ * method scope (restores then run in the non-cancellable finish); pause, resume and extend act on
+ * the method clock and are written to the journal so the timeline explains itself.
+ */
+import { type CancellationScope, setHandler } from '@temporalio/workflow';
+import type { Journal, Phase } from '../report/journal';
+import { Duration, formatMs, toMs } from '../spec/duration';
+import type { MethodClock } from './clock';
+import { abortSignal, extendUpdate, pauseSignal, resumeSignal } from './messages';
+
+const MAX_EXTEND_MS = 3_600_000;
+const BEFORE_OR_IN_METHOD: Phase[] = ['validating', 'stack-up', 'steady-state', 'method', 'fault-injected'];
+
+export interface ControlContext {
+  main: CancellationScope;
+  clock: MethodClock;
+  journal: Journal;
+  phase: () => Phase;
+  onAbort: (reason: string) => void;
+}
+
+export function installControls(ctx: ControlContext): void {
+  const log = (action: 'pause' | 'resume' | 'extend', detail?: string): void => {
+    (ctx.journal.controls ??= []).push({ at: Date.now(), action, detail });
+  };
+
+  setHandler(abortSignal, (reason) => {
+    ctx.onAbort(reason || 'abort requested');
+    ctx.main.cancel();
+  });
+  setHandler(pauseSignal, (reason) => {
+    // Restores, recovery and checks are never held: past the method a pause is recorded and ignored.
+    if (!BEFORE_OR_IN_METHOD.includes(ctx.phase())) return log('pause', `ignored in phase ${ctx.phase()}${reason ? `: ${reason}` : ''}`);
+    ctx.clock.pause(reason);
+    log('pause', reason);
+  });
+  setHandler(resumeSignal, () => {
+    ctx.clock.resume();
+    log('resume');
+  });
+  setHandler(
+    extendUpdate,
+    (by) => {
+      const ms = toMs(by);
+      ctx.clock.extend(ms);
+      log('extend', formatMs(ms));
+      return { extendedMs: ms, windows: ctx.clock.state().windows };
+    },
+    {
+      // Rejected updates leave no trace in history, so a wrong extend costs nothing.
+      validator: (by) => {
+        const parsed = Duration.safeParse(by);
+        if (!parsed.success) throw new Error(`extend takes a duration like "30s" or a number of milliseconds, got ${JSON.stringify(by)}`);
+        const ms = toMs(parsed.data);
+        if (ms <= 0 || ms > MAX_EXTEND_MS) throw new Error('extend by more than 0 and at most 1h at a time');
+        const p = ctx.phase();
+        if (p !== 'method' && p !== 'fault-injected') throw new Error(`nothing to extend: the run is in phase "${p}"`);
+        if (ctx.clock.openWindows() === 0) throw new Error('nothing to extend: no wait or fault window is open right now');
+      },
+    },
+  );
+}

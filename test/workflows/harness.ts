@@ -1,0 +1,65 @@
+/**
+ * A real dev server and one workflow bundle per test file, a fresh worker per run on its own task
+ * queue with a fake activity world, and polling of the status query.
+ */
+import { randomBytes } from 'node:crypto';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { ExperimentStatus, Journal } from '../../src/report/journal';
+import type { ExperimentInput } from '../../src/spec';
+import { statusQuery } from '../../src/workflows/messages';
+import { installRuntime } from '../../src/worker/runtime';
+import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
+import type { FakeWorld } from './fake-world';
+
+export const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+
+export interface Harness {
+  t: TestTemporal;
+  bundle: WorkflowBundleWithSourceMap;
+}
+
+export async function startHarness(): Promise<Harness> {
+  installRuntime('ERROR');
+  const t = await startTestTemporal();
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
+  return { t, bundle };
+}
+
+/** Runs one workflow with a fresh worker; `during` may poke the run while it is live. */
+export async function runWorkflow<R = Journal>(
+  h: Harness,
+  world: FakeWorld,
+  type: string,
+  args: unknown[],
+  during?: (id: string) => Promise<void>,
+): Promise<R> {
+  const taskQueue = `wf-${randomBytes(4).toString('hex')}`;
+  const worker = await Worker.create({ connection: h.t.native, taskQueue, workflowBundle: h.bundle, activities: world.activities() });
+  return worker.runUntil(async () => {
+    const handle = await h.t.client.workflow.start(type, { taskQueue, workflowId: taskQueue, args });
+    if (during) await during(handle.workflowId);
+    return (await handle.result()) as R;
+  });
+}
+
+export async function waitStatus(h: Harness, id: string, pred: (s: ExperimentStatus) => boolean): Promise<ExperimentStatus> {
+  for (let i = 0; i < 300; i++) {
+    const s = await h.t.client.workflow.getHandle(id).query(statusQuery).catch(() => undefined);
+    if (s && pred(s)) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`status of ${id} never matched`);
+}
+
+export function baseSpec(overrides: Partial<ExperimentInput> = {}): ExperimentInput {
+  return {
+    name: 'wf-test',
+    hypothesis: 'the saga restores what it breaks',
+    stack: { compose: '/nonexistent/compose.yml' },
+    probes: { up: { kind: 'tcp', service: 'a', port: 1 } },
+    steadyState: [{ probe: 'up' }],
+    method: [{ fault: { kind: 'container-kill', target: { service: 'a' } } }],
+    checks: [],
+    ...overrides,
+  };
+}
