@@ -18,12 +18,20 @@ export interface ControlContext {
   journal: Journal;
   phase: () => Phase;
   onAbort: (reason: string) => void;
+  /** Moves the dead-man deadlines of held faults by `ms`; returns the ones that could not be moved. */
+  shiftDeadlines: (ms: number) => Promise<string[]>;
 }
 
 export function installControls(ctx: ControlContext): void {
   const log = (action: 'pause' | 'resume' | 'extend', detail?: string): void => {
     (ctx.journal.controls ??= []).push({ at: Date.now(), action, detail });
   };
+  // A fault held longer than planned keeps its dead-man switch in step: the TTL was set at inject.
+  const shift = async (ms: number, action: 'resume' | 'extend'): Promise<void> => {
+    const failed = await ctx.shiftDeadlines(ms);
+    if (failed.length > 0) log(action, `dead-man switch not moved (the fault may revert early): ${failed.join('; ')}`);
+  };
+  let pausedAt: number | undefined;
 
   setHandler(abortSignal, (reason) => {
     ctx.onAbort(reason || 'abort requested');
@@ -33,18 +41,24 @@ export function installControls(ctx: ControlContext): void {
     // Restores, recovery and checks are never held: past the method a pause is recorded and ignored.
     if (!BEFORE_OR_IN_METHOD.includes(ctx.phase())) return log('pause', `ignored in phase ${ctx.phase()}${reason ? `: ${reason}` : ''}`);
     ctx.clock.pause(reason);
+    pausedAt ??= Date.now();
     log('pause', reason);
   });
-  setHandler(resumeSignal, () => {
+  setHandler(resumeSignal, async () => {
     ctx.clock.resume();
     log('resume');
+    if (pausedAt === undefined) return;
+    const heldMs = Date.now() - pausedAt;
+    pausedAt = undefined;
+    await shift(heldMs, 'resume');
   });
   setHandler(
     extendUpdate,
-    (by) => {
+    async (by) => {
       const ms = toMs(by);
       ctx.clock.extend(ms);
       log('extend', formatMs(ms));
+      await shift(ms, 'extend');
       return { extendedMs: ms, windows: ctx.clock.state().windows };
     },
     {

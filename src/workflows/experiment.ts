@@ -52,7 +52,14 @@ export async function experiment(input: unknown): Promise<Journal> {
   const main = new CancellationScope();
   const clock = new MethodClock();
   const stops = new StopConditions(exp);
-  installControls({ main, clock, journal, phase: () => phase, onAbort: (r) => (abortReason ??= r) });
+  installControls({
+    main,
+    clock,
+    journal,
+    phase: () => phase,
+    onAbort: (r) => (abortReason ??= r),
+    shiftDeadlines: (ms) => saga.shiftDeadlines(ms),
+  });
   setHandler(statusQuery, () => ({ ...status(exp, phase, journal, saga, [...last.values()], abortReason), ...clock.state() }));
   upsertSearchAttributes([
     { key: SA_SCENARIO, value: exp.name },

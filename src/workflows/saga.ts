@@ -7,7 +7,7 @@ import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow'
 import type { FaultRecord, RestoreResult } from '../activities/types';
 import type { FaultEntry } from '../report/journal';
 import { SA_FAULTS } from '../temporal/search-attributes';
-import { restoring, summary } from './activities';
+import { quick, restoring, summary } from './activities';
 
 export interface Compensation {
   record: FaultRecord;
@@ -52,6 +52,26 @@ export class Saga {
 
   pending(): Compensation[] {
     return [...this.stack];
+  }
+
+  /**
+   * Moves the dead-man deadline of every fault still held by `ms` (an extension or a pause kept
+   * the fault longer than planned), so it does not revert itself before the run restores it.
+   * Returns the faults whose switch could not be moved: they may revert early, which is the safe
+   * direction, so the caller records it rather than failing the run.
+   */
+  async shiftDeadlines(ms: number): Promise<string[]> {
+    const failed: string[] = [];
+    for (const c of this.stack) {
+      if (c.record.deadlineAt === undefined) continue;
+      c.record.deadlineAt += ms;
+      try {
+        await quick.rearmFault.executeWithOptions(summary(`re-arm dead-man switch: ${c.entry.description}`), [c.record]);
+      } catch (err) {
+        failed.push(`${c.record.faultId}: ${errorText(err)}`);
+      }
+    }
+    return failed;
   }
 
   /** Restores one fault now (a fault with a duration) and drops it from the stack on success. */

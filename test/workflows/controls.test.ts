@@ -75,6 +75,8 @@ test('pause freezes a fault window, resume continues it, the fault stays injecte
   expect(j.outcome).toBe('passed');
   expect(j.controls?.map((c) => c.action)).toEqual(['pause', 'resume']);
   const [pause, resume] = j.controls!;
+  // Its dead-man switch was re-armed by the time it was held.
+  expect(w.calls).toContain('rearm:method[0]');
   // The window was held for the pause: the fault lasted its 2 s plus the time it was paused.
   expect(j.faults[0].restoredAt! - j.faults[0].injectedAt!).toBeGreaterThanOrEqual(2000 + (resume.at - pause.at) - 500);
   expect(w.clean()).toBe(true);
@@ -86,9 +88,13 @@ test('extend adds time to the open fault window; extend with nothing open is rej
     const handle = h.t.client.workflow.getHandle(id);
     await expect(handle.executeUpdate(extendUpdate, { args: ['2h'] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     await waitStatus(h, id, (s) => s.activeFaults.length === 1);
+    const armed = w.deadlines.get('method[0]');
     const r = await handle.executeUpdate(extendUpdate, { args: ['3s'] });
     expect(r.extendedMs).toBe(3000);
     expect(r.windows[0].remainingMs).toBeGreaterThan(2000);
+    // The dead-man switch moved with the window, or the fault would revert itself mid-extension.
+    expect(armed).toBeDefined();
+    expect(w.deadlines.get('method[0]')).toBe(armed! + 3000);
   });
   expect(j.outcome).toBe('passed');
   expect(j.faults[0].restoredAt! - j.faults[0].injectedAt!).toBeGreaterThanOrEqual(3500);

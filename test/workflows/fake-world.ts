@@ -33,6 +33,8 @@ export class FakeWorld {
   withinOverride?: number;
   /** Target name -> holding run, like the Docker-backed leases (expiry is not modelled here). */
   readonly leases = new Map<string, string>();
+  /** Step path -> the dead-man deadline the fault was last armed with (inject or re-arm). */
+  readonly deadlines = new Map<string, number>();
   leftoverHelpers: string[] = [];
   /** Fake workloads act like a policy gateway: they deny while any container is broken, unless it fails open. */
   failOpen = false;
@@ -93,6 +95,7 @@ export class FakeWorld {
       },
       async injectFault(rec) {
         w.calls.push(`inject:${rec.stepPath}`);
+        if (rec.deadlineAt !== undefined) w.deadlines.set(rec.stepPath, rec.deadlineAt);
         w.apply(rec);
         if (w.failInjectAfterApply) throw ApplicationFailure.nonRetryable('inject blew up halfway', 'FakeInjectFailure');
         return { injectedAt: Date.now(), details: rec.targets.map((t) => `${t.name}: ${rec.kind}`) };
@@ -155,6 +158,7 @@ export class FakeWorld {
       },
       async rearmFault(rec) {
         w.calls.push(`rearm:${rec.stepPath}`);
+        if (rec.deadlineAt !== undefined) w.deadlines.set(rec.stepPath, rec.deadlineAt);
         return { reverters: [] };
       },
       async findOrphanFaults() {
