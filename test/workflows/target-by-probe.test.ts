@@ -52,9 +52,9 @@ test('the container the probe names is the one faulted, and the journal says why
       chosenBy: { probe: 'meta', select: '$.metaLeader', value: leader, sample: { ok: true, value: { metaLeader: leader } } },
       restore: 'restored',
     });
-    // Picked at inject time, in order: probe, then resolve the name, then inject.
+    // Picked at inject time, in order: probe, then resolve the name, then lease it, then inject.
     const i = world.calls.indexOf('pick:meta');
-    expect(world.calls.slice(i, i + 3)).toEqual(['pick:meta', `resolveTargets:${leader}`, 'inject:method[0]']);
+    expect(world.calls.slice(i, i + 4)).toEqual(['pick:meta', `resolveTargets:${leader}`, 'acquireLease', 'inject:method[0]']);
     expect(world.clean()).toBe(true);
   }
 });
