@@ -22,6 +22,7 @@ import { TASK_QUEUE } from '../../src/temporal/search-attributes';
 import { statusQuery } from '../../src/workflows/messages';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
 import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
+import { until } from '../helpers/wait';
 
 const SCENARIO = join(__dirname, '..', '..', 'scenarios', 'postgres-restart-outbox.yaml');
 const docker = new Docker();
@@ -47,13 +48,6 @@ async function worker(name: string): Promise<WorkerProcess> {
   return w;
 }
 
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Ids the raw history shows invoked with no outcome line: what a dead worker leaves behind. */
 function strandedIds(file: string): string[] {

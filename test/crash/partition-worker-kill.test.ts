@@ -20,6 +20,7 @@ import { statusQuery } from '../../src/workflows/messages';
 import { NetLab } from '../helpers/net-lab';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
 import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
+import { until } from '../helpers/wait';
 
 const COMPOSE = join(__dirname, '..', '..', 'infra', 'docker', 'docker-compose.chaos.yml');
 const docker = new Docker();
@@ -51,13 +52,6 @@ async function worker(name: string): Promise<WorkerProcess> {
   return w;
 }
 
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Whether nats-2 can open a route connection to nats-1 (port 6222) on the stack network. */
 async function routeOpen(p = project): Promise<boolean> {

@@ -8,3 +8,8 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>,
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Polls a yes/no condition until it holds (errors count as "not yet"). */
+export async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 120_000, everyMs = 200): Promise<void> {
+  await waitFor(what, async () => ((await fn()) ? true : undefined), timeoutMs, everyMs);
+}
