@@ -61,11 +61,18 @@ test("the Web UI shows a finished run's summary and outcome", async () => {
   const page = await browser.newPage();
   // The list page: the run is there.
   await showing(page, `${ui}/namespaces/default/workflows`, (p) => [p.getByText('fl5-web-ui-run').first()]);
-  // The detail page: the summary in the header, the outcome in the result.
-  await showing(page, `${ui}/namespaces/default/workflows/fl5-web-ui-run/${journal.runId}/history`, (p) => [
-    p.getByText(summary).first(),
-    p.getByText(/"outcome":\s*"passed"/).first(),
-  ]);
+  // The detail page: the summary in the header, the outcome in the result. The UI reads the summary
+  // from the first history event and loads events 100 at a time, newest first by default; a run
+  // has more than 100 events, so the history is switched to ascending, as docs/temporal.md says.
+  await showing(
+    page,
+    `${ui}/namespaces/default/workflows/fl5-web-ui-run/${journal.runId}/history`,
+    (p) => [p.getByText(summary).first(), p.getByText(/"outcome":\s*"passed"/).first()],
+    async (p) => {
+      const descending = p.getByRole('button', { name: 'Descending' });
+      if (await descending.isVisible().catch(() => false)) await descending.click();
+    },
+  );
   const text = await page.locator('body').innerText();
   expect(text).toContain(summary);
   expect(text).toMatch(/"outcome":\s*"passed"/);
@@ -99,10 +106,11 @@ test("a chain's children are child workflows the Web UI shows on the chain's pag
  * Opens `url` until every locator is visible. On a loaded machine the UI server sometimes answers
  * an API call with a 500 page ("Uh oh"); a user would reload, and so does this, for up to 2 minutes.
  */
-async function showing(page: Page, url: string, wanted: (p: Page) => Locator[]): Promise<void> {
+async function showing(page: Page, url: string, wanted: (p: Page) => Locator[], prepare?: (p: Page) => Promise<void>): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     await page.goto(url, { waitUntil: 'networkidle' });
+    await prepare?.(page);
     try {
       for (const l of wanted(page)) await l.waitFor({ timeout: 15_000 });
       return;
