@@ -4,6 +4,7 @@
  */
 import { connect, StringCodec } from 'nats';
 import { MESH_SERVERS, type Mesh, monitorJson, startMesh } from '../helpers/mesh';
+import { waitFor } from '../helpers/wait';
 
 let mesh: Mesh;
 beforeAll(async () => {
@@ -30,9 +31,21 @@ test('each cluster is fully routed and gatewayed to the other on 7522', async ()
 });
 
 test('one JetStream meta group spans all six servers', async () => {
-  const jsz = await monitorJson<{ meta_cluster: { leader: string; cluster_size: number; replicas?: Array<{ name: string; current: boolean }> } }>(mesh, 'nats-b2', 'jsz');
-  expect(jsz.meta_cluster.cluster_size).toBe(6);
-  expect(MESH_SERVERS).toContain(jsz.meta_cluster.leader);
+  type Jsz = { meta_cluster: { leader: string; cluster_size: number } };
+  // Peers join the meta group one by one after the leader is elected, and each server learns the
+  // size on its own schedule: wait (bounded) for nats-b2 to see all six, and show what it saw last.
+  let last: Jsz | undefined;
+  const full = await waitFor(
+    'nats-b2 to see a meta group of 6',
+    async () => {
+      last = await monitorJson<Jsz>(mesh, 'nats-b2', 'jsz');
+      return last.meta_cluster.cluster_size === 6 ? last : undefined;
+    },
+    30_000,
+    500,
+  ).catch(() => last);
+  expect(full?.meta_cluster.cluster_size).toBe(6);
+  expect(MESH_SERVERS).toContain(full?.meta_cluster.leader);
 });
 
 test('a message published in cluster A reaches a subscriber in cluster B', async () => {
