@@ -21,13 +21,13 @@ import { loadExperimentFile } from '../../src/spec/load';
 import { TASK_QUEUE } from '../../src/temporal/search-attributes';
 import { statusQuery } from '../../src/workflows/messages';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
-import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
+import { type WorkerProcess, WorkerPool } from '../helpers/worker-process';
 import { until } from '../helpers/wait';
 
 const SCENARIO = join(__dirname, '..', '..', 'scenarios', 'postgres-restart-outbox.yaml');
 const docker = new Docker();
 const project = `fl3-crash-${randomBytes(3).toString('hex')}`;
-const workers: WorkerProcess[] = [];
+const workers = new WorkerPool(() => artifacts);
 let t: TestTemporal;
 let artifacts: string;
 
@@ -36,17 +36,13 @@ beforeAll(async () => {
   artifacts = mkdtempSync(join(tmpdir(), 'fl3-crash-'));
 });
 afterAll(async () => {
-  for (const w of workers) await w.kill('SIGKILL');
+  await workers.killAll();
   await stackDown(docker, project).catch(() => undefined);
   await t?.teardown();
   rmSync(artifacts, { recursive: true, force: true });
 });
 
-async function worker(name: string): Promise<WorkerProcess> {
-  const w = await spawnWorker(t.address, artifacts, name);
-  workers.push(w);
-  return w;
-}
+const worker = (name: string): Promise<WorkerProcess> => workers.spawn(t.address, name);
 
 
 /** Ids the raw history shows invoked with no outcome line: what a dead worker leaves behind. */

@@ -19,7 +19,7 @@ import { TASK_QUEUE } from '../../src/temporal/search-attributes';
 import { statusQuery } from '../../src/workflows/messages';
 import { NetLab } from '../helpers/net-lab';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
-import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
+import { type WorkerProcess, WorkerPool } from '../helpers/worker-process';
 import { until } from '../helpers/wait';
 
 const COMPOSE = join(__dirname, '..', '..', 'infra', 'docker', 'docker-compose.chaos.yml');
@@ -31,7 +31,7 @@ const cancelled = `fl4-cancel-${randomBytes(3).toString('hex')}`;
 const lab = new NetLab(project);
 let t: TestTemporal;
 let artifacts: string;
-const workers: WorkerProcess[] = [];
+const workers = new WorkerPool(() => artifacts);
 
 beforeAll(async () => {
   t = await startTestTemporal();
@@ -39,18 +39,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) await w.kill('SIGKILL');
+  await workers.killAll();
   await stackDown(docker, project);
   await stackDown(docker, cancelled);
   await t?.teardown();
   rmSync(artifacts, { recursive: true, force: true });
 });
 
-async function worker(name: string): Promise<WorkerProcess> {
-  const w = await spawnWorker(t.address, artifacts, name);
-  workers.push(w);
-  return w;
-}
+const worker = (name: string): Promise<WorkerProcess> => workers.spawn(t.address, name);
 
 
 /** Whether nats-2 can open a route connection to nats-1 (port 6222) on the stack network. */

@@ -17,14 +17,14 @@ import { TASK_QUEUE } from '../../src/temporal/search-attributes';
 import { statusQuery } from '../../src/workflows/messages';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
-import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
+import { type WorkerProcess, WorkerPool } from '../helpers/worker-process';
 
 const COMPOSE = join(__dirname, '..', '..', 'infra', 'docker', 'docker-compose.chaos.yml');
 const docker = new Docker();
 let t: TestTemporal;
 let artifacts: string;
 const projects: string[] = [];
-const workers: WorkerProcess[] = [];
+const workers = new WorkerPool(() => artifacts);
 
 beforeAll(async () => {
   t = await startTestTemporal();
@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) await w.kill('SIGKILL');
+  await workers.killAll();
   // The runs keep their stacks (keep: true) so the test can inspect them; remove them the product's way.
   for (const p of projects) await stackDown(docker, p);
   await t?.teardown();
@@ -56,11 +56,7 @@ async function start(exp: ExperimentInput): Promise<WorkflowHandle> {
   return t.client.workflow.start('experiment', { taskQueue: TASK_QUEUE, workflowId, args: [exp] });
 }
 
-async function worker(name: string): Promise<WorkerProcess> {
-  const w = await spawnWorker(t.address, artifacts, name);
-  workers.push(w);
-  return w;
-}
+const worker = (name: string): Promise<WorkerProcess> => workers.spawn(t.address, name);
 
 async function state(project: string, service: string) {
   const info = await docker.getContainer(`${project}-${service}-1`).inspect();

@@ -37,3 +37,20 @@ export async function spawnWorker(address: string, artifactsDir: string, identit
     },
   };
 }
+
+/** The workers one test file spawns, so its teardown can SIGKILL every one it started. */
+export class WorkerPool {
+  private readonly started: WorkerProcess[] = [];
+
+  constructor(private readonly artifactsDir: () => string) {}
+
+  async spawn(address: string, identity: string): Promise<WorkerProcess> {
+    const w = await spawnWorker(address, this.artifactsDir(), identity);
+    this.started.push(w);
+    return w;
+  }
+
+  async killAll(): Promise<void> {
+    for (const w of this.started) await w.kill('SIGKILL');
+  }
+}
