@@ -6,7 +6,7 @@
 // Usage: node scripts/gen-scenario-types.js [--check]   (--check: exit 1 if the file is stale)
 'use strict';
 const { readdirSync, readFileSync, writeFileSync, existsSync } = require('node:fs');
-const { join, resolve, relative, dirname, isAbsolute } = require('node:path');
+const { join, resolve, relative, isAbsolute } = require('node:path');
 const { parse } = require('yaml');
 
 const ROOT = resolve(__dirname, '..');

@@ -58,58 +58,57 @@ export class FakeWorld {
   }
 
   activities(): Activities {
-    const w = this;
     const sample = (ok: boolean): Sample => ({ ok, at: Date.now(), latencyMs: 1, error: ok ? undefined : 'fake probe down' });
     return {
-      async validateStack() {
-        w.calls.push('validateStack');
-        return { services: [...w.containers.keys()] };
+      validateStack: async () => {
+        this.calls.push('validateStack');
+        return { services: [...this.containers.keys()] };
       },
-      async stackUp(input) {
-        w.calls.push('stackUp');
-        return { project: input.project, ports: {}, services: [...w.containers.keys()] };
+      stackUp: async (input) => {
+        this.calls.push('stackUp');
+        return { project: input.project, ports: {}, services: [...this.containers.keys()] };
       },
-      async stackDown() {
-        w.calls.push('stackDown');
+      stackDown: async () => {
+        this.calls.push('stackDown');
         return { removed: [] };
       },
-      async collectLogs() {
-        w.calls.push('collectLogs');
+      collectLogs: async () => {
+        this.calls.push('collectLogs');
         return { dir: '/tmp/fake', files: [] };
       },
-      async writeJournal() {
-        w.calls.push('writeJournal');
+      writeJournal: async () => {
+        this.calls.push('writeJournal');
         return { dir: '/tmp/fake' };
       },
-      async resolveTargets(input): Promise<ContainerRef[]> {
-        w.calls.push(`resolveTargets:${input.target.service}`);
-        return [...w.containers.keys()]
+      resolveTargets: async (input): Promise<ContainerRef[]> => {
+        this.calls.push(`resolveTargets:${input.target.service}`);
+        return [...this.containers.keys()]
           .filter((n) => n === input.target.service)
           .map((n) => ({ id: `id-${n}`, name: n, service: n }));
       },
-      async pickTargetByProbe(input) {
-        w.calls.push(`pick:${input.choice.probe}`);
-        if (w.leader === undefined) throw ApplicationFailure.nonRetryable('no meta leader', 'ProbeTargetUnavailable');
-        const sample = { ok: true, at: Date.now(), latencyMs: 1, value: { metaLeader: w.leader } };
-        return { target: { service: w.leader, mode: input.mode }, value: w.leader, sample };
+      pickTargetByProbe: async (input) => {
+        this.calls.push(`pick:${input.choice.probe}`);
+        if (this.leader === undefined) throw ApplicationFailure.nonRetryable('no meta leader', 'ProbeTargetUnavailable');
+        const sample = { ok: true, at: Date.now(), latencyMs: 1, value: { metaLeader: this.leader } };
+        return { target: { service: this.leader, mode: input.mode }, value: this.leader, sample };
       },
-      async injectFault(rec) {
-        w.calls.push(`inject:${rec.stepPath}`);
-        if (rec.deadlineAt !== undefined) w.deadlines.set(rec.stepPath, rec.deadlineAt);
-        w.apply(rec);
-        if (w.failInjectAfterApply) throw ApplicationFailure.nonRetryable('inject blew up halfway', 'FakeInjectFailure');
+      injectFault: async (rec) => {
+        this.calls.push(`inject:${rec.stepPath}`);
+        if (rec.deadlineAt !== undefined) this.deadlines.set(rec.stepPath, rec.deadlineAt);
+        this.apply(rec);
+        if (this.failInjectAfterApply) throw ApplicationFailure.nonRetryable('inject blew up halfway', 'FakeInjectFailure');
         return { injectedAt: Date.now(), details: rec.targets.map((t) => `${t.name}: ${rec.kind}`) };
       },
-      async restoreFault(rec) {
-        w.calls.push(`restore:${rec.stepPath}`);
+      restoreFault: async (rec) => {
+        this.calls.push(`restore:${rec.stepPath}`);
         // Slow but alive: it heartbeats, so the restore policy's 5 s heartbeat timeout does not fire.
-        for (let waited = 0; waited < w.restoreDelayMs; waited += 1000) {
+        for (let waited = 0; waited < this.restoreDelayMs; waited += 1000) {
           heartbeat();
           await new Promise((r) => setTimeout(r, 1000));
         }
-        if (w.failRestore) throw ApplicationFailure.nonRetryable('docker refused', 'FakeRestoreFailure');
+        if (this.failRestore) throw ApplicationFailure.nonRetryable('docker refused', 'FakeRestoreFailure');
         const outcomes = rec.targets.map((t) => {
-          const c = w.containers.get(t.name)!;
+          const c = this.containers.get(t.name)!;
           const dirty = !c.running || c.paused;
           c.running = true;
           c.paused = false;
@@ -117,65 +116,65 @@ export class FakeWorld {
         });
         return { restoredAt: Date.now(), outcomes };
       },
-      async verifyFault(rec) {
-        w.calls.push(`verify:${rec.stepPath}`);
+      verifyFault: async (rec) => {
+        this.calls.push(`verify:${rec.stepPath}`);
         // Only this fault's own targets: another fault of an overlapping run may still be active elsewhere.
-        const broken = (name: string) => !w.containers.get(name)!.running || w.containers.get(name)!.paused;
-        const residue = rec.targets.filter((t) => broken(t.name) || w.reportResidue).map((t) => `${t.name} still broken`);
+        const broken = (name: string) => !this.containers.get(name)!.running || this.containers.get(name)!.paused;
+        const residue = rec.targets.filter((t) => broken(t.name) || this.reportResidue).map((t) => `${t.name} still broken`);
         return { residue };
       },
-      async runProbe() {
-        w.calls.push('probe');
-        return sample(w.probeOk);
+      runProbe: async () => {
+        this.calls.push('probe');
+        return sample(this.probeOk);
       },
-      async timeToGreen(input) {
-        w.calls.push('timeToGreen');
-        const green = w.greenAfterMs <= input.withinMs;
-        return { green, elapsedMs: green ? w.greenAfterMs : undefined, attempts: 3, lastError: green ? undefined : 'fake probe down' };
+      timeToGreen: async (input) => {
+        this.calls.push('timeToGreen');
+        const green = this.greenAfterMs <= input.withinMs;
+        return { green, elapsedMs: green ? this.greenAfterMs : undefined, attempts: 3, lastError: green ? undefined : 'fake probe down' };
       },
-      async runRollback(input) {
-        w.calls.push(`rollback:${input.action}`);
+      runRollback: async (input) => {
+        this.calls.push(`rollback:${input.action}`);
         return { restoredAt: Date.now(), outcomes: [] };
       },
-      async acquireLease(input) {
-        w.calls.push('acquireLease');
+      acquireLease: async (input) => {
+        this.calls.push('acquireLease');
         for (const t of input.targets) {
-          const holder = w.leases.get(t.name);
+          const holder = this.leases.get(t.name);
           if (holder && holder !== input.run) return { acquired: false, holder: { run: holder, faultId: `${holder}/method[0]`, target: t.name, expiresAt: input.expiresAt } };
         }
-        for (const t of input.targets) w.leases.set(t.name, input.run);
+        for (const t of input.targets) this.leases.set(t.name, input.run);
         return { acquired: true };
       },
-      async releaseLeases(input) {
-        w.calls.push('releaseLeases');
-        const released = [...w.leases].filter(([, run]) => run === input.run).map(([name]) => name);
-        for (const n of released) w.leases.delete(n);
+      releaseLeases: async (input) => {
+        this.calls.push('releaseLeases');
+        const released = [...this.leases].filter(([, run]) => run === input.run).map(([name]) => name);
+        for (const n of released) this.leases.delete(n);
         return { released };
       },
-      async scanHelpers() {
-        w.calls.push('scanHelpers');
-        return { residue: w.leftoverHelpers };
+      scanHelpers: async () => {
+        this.calls.push('scanHelpers');
+        return { residue: this.leftoverHelpers };
       },
-      async rearmFault(rec) {
-        w.calls.push(`rearm:${rec.stepPath}`);
-        if (rec.deadlineAt !== undefined) w.deadlines.set(rec.stepPath, rec.deadlineAt);
+      rearmFault: async (rec) => {
+        this.calls.push(`rearm:${rec.stepPath}`);
+        if (rec.deadlineAt !== undefined) this.deadlines.set(rec.stepPath, rec.deadlineAt);
         return { reverters: [] };
       },
-      async findOrphanFaults() {
-        w.calls.push('findOrphanFaults');
+      findOrphanFaults: async () => {
+        this.calls.push('findOrphanFaults');
         return [];
       },
-      async runWorkload(input) {
-        w.calls.push(`workload:${input.workload.id}`);
+      runWorkload: async (input) => {
+        this.calls.push(`workload:${input.workload.id}`);
         const ctx = Context.current();
-        const file = historyFile(w.artifactsRoot, input.workflowId, input.workload.id);
+        const file = historyFile(this.artifactsRoot, input.workflowId, input.workload.id);
         const h = new HistoryWriter(file);
         const sum = { workload: input.workload.id, file, invoked: 0, ok: 0, failed: 0, unknown: 0, skipped: 0 };
         h.write({ type: 'start', at: Date.now(), attempt: ctx.info.attempt });
         while (!ctx.cancellationSignal.aborted && !stopRequested(file)) {
           const id = `${input.workload.id}-${++sum.invoked}`;
           h.write({ type: 'invoke', id, at: Date.now() });
-          const allow = w.clean() || w.failOpen;
+          const allow = this.clean() || this.failOpen;
           h.write({ type: allow ? 'ok' : 'failed', id, at: Date.now(), latencyMs: 0, status: allow ? 200 : 403, decision: allow ? 'allow' : 'deny' });
           sum[allow ? 'ok' : 'failed']++;
           ctx.heartbeat();
@@ -183,18 +182,18 @@ export class FakeWorld {
         }
         h.write({ type: 'stop', at: Date.now() });
         h.close();
-        w.calls.push(`workload-stopped:${input.workload.id}`);
+        this.calls.push(`workload-stopped:${input.workload.id}`);
         return sum;
       },
-      async stopWorkloads(input) {
-        w.calls.push('stopWorkloads');
+      stopWorkloads: async (input) => {
+        this.calls.push('stopWorkloads');
         const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-        const ok = await Promise.all(input.ids.map((id) => requestStop(historyFile(w.artifactsRoot, input.workflowId, id), input.timeoutMs, sleep)));
+        const ok = await Promise.all(input.ids.map((id) => requestStop(historyFile(this.artifactsRoot, input.workflowId, id), input.timeoutMs, sleep)));
         return { unconfirmed: input.ids.filter((_, i) => !ok[i]) };
       },
-      async evaluateCheck(input) {
-        w.calls.push(`check:${input.id}`);
-        return evaluateCheck(w.artifactsRoot, input);
+      evaluateCheck: async (input) => {
+        this.calls.push(`check:${input.id}`);
+        return evaluateCheck(this.artifactsRoot, input);
       },
     };
   }
