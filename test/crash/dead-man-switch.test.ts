@@ -18,7 +18,8 @@ import { ensureDevServer } from '../../src/temporal/dev-server';
 import { ensureJanitorSchedule } from '../../src/temporal/janitor-schedule';
 import { TASK_QUEUE } from '../../src/temporal/search-attributes';
 import { statusQuery } from '../../src/workflows/messages';
-import { docker, experiment, helpersOf, removeHelpersOf, targetState, waitFor } from '../helpers/safety';
+import { docker, experiment, helpersOf, removeHelpersOf, targetState } from '../helpers/safety';
+import { until } from '../helpers/until';
 import { freePort } from '../helpers/net';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
 import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
@@ -62,7 +63,7 @@ async function restoredByJanitor(workflowId: string): Promise<string[] | undefin
 }
 
 async function reverterDeadline(run: string): Promise<number> {
-  const r = await waitFor('the reverter', async () => (await helpersOf(run)).find((h) => h.kind === 'reverter'));
+  const r = await until('the reverter', async () => (await helpersOf(run)).find((h) => h.kind === 'reverter'));
   return Number(r.labels[LABEL.deadline]);
 }
 
@@ -82,26 +83,26 @@ test.each([
   // An execution timeout closes the run on the server with no cleanup, exactly like terminate.
   const timeout = how === 'timed out' ? { workflowExecutionTimeout: 12_000 } : {};
   const handle = await t.client.workflow.start('experiment', { taskQueue: TASK_QUEUE, workflowId, args: [exp], ...timeout });
-  await waitFor('the fault', async () => ((await handle.query(statusQuery)).activeFaults.length > 0 ? true : undefined));
+  await until('the fault', async () => (await handle.query(statusQuery)).activeFaults.length > 0);
   expect(await targetState(project)).toEqual({ running: true, paused: true });
   const deadline = await reverterDeadline(workflowId);
   expect((await helpersOf(workflowId)).map((h) => h.kind).sort()).toEqual(['lease', 'reverter']);
 
   if (how === 'terminated') await handle.terminate('test: terminate skips the restore phase');
-  const closed = await waitFor('the run to close', async () => {
+  const closed = await until('the run to close', async () => {
     const d = await handle.describe();
     return d.status.name !== 'RUNNING' ? d : undefined;
-  }, 60_000, 100);
+  }, { timeoutMs: 60_000, everyMs: 100 });
   expect(closed.status.name).toBe(how === 'terminated' ? 'TERMINATED' : 'TIMED_OUT');
   const closedAt = closed.closeTime?.getTime() ?? Date.now();
-  const unpausedAt = await waitFor('the janitor to unpause the target', async () => ((await targetState(project)).paused ? undefined : Date.now()), 60_000, 100);
+  const unpausedAt = await until('the janitor to unpause the target', async () => ((await targetState(project)).paused ? undefined : Date.now()), { timeoutMs: 60_000, everyMs: 100 });
   expect(unpausedAt - closedAt).toBeLessThanOrEqual(10_000);
   expect(unpausedAt).toBeLessThan(deadline - 60_000);
   // The janitor also removes the reverter and frees the lease: zero residue.
-  await waitFor('no helpers left', async () => ((await helpersOf(workflowId)).length === 0 ? true : undefined), 20_000);
+  await until('no helpers left', async () => (await helpersOf(workflowId)).length === 0, { timeoutMs: 20_000 });
   expect(await targetState(project)).toEqual({ running: true, paused: false });
   // The sweep that did it says so in its result (visibility may lag its completion by a moment).
-  const restoredBy = await waitFor('the janitor run that restored it', () => restoredByJanitor(workflowId), 20_000, 500);
+  const restoredBy = await until('the janitor run that restored it', () => restoredByJanitor(workflowId), { timeoutMs: 20_000, everyMs: 500 });
   expect(restoredBy).toEqual([`${workflowId}/method[0]`]);
 });
 
@@ -121,7 +122,7 @@ test('worker and Temporal server both stopped while a fault is active: the dead-
   expect(schedule.policies.overlap).toBe('SKIP');
   const exp = experiment(project, [{ fault: { kind: 'container-pause', target: { service: 'sleeper' } }, duration: '4s' }], { grace: '2s' });
   const handle = await t.client.workflow.start('experiment', { taskQueue: TASK_QUEUE, workflowId, args: [exp] });
-  await waitFor('the fault', async () => ((await handle.query(statusQuery)).activeFaults.length > 0 ? true : undefined));
+  await until('the fault', async () => (await handle.query(statusQuery)).activeFaults.length > 0);
   expect(await targetState(project)).toEqual({ running: true, paused: true });
   const deadline = await reverterDeadline(workflowId);
 
@@ -130,12 +131,12 @@ test('worker and Temporal server both stopped while a fault is active: the dead-
   const port = Number(t.address.split(':')[1]);
   await t.server.stop();
 
-  const unpausedAt = await waitFor('the target to be unpaused', async () => ((await targetState(project)).paused ? undefined : Date.now()), 60_000, 100);
+  const unpausedAt = await until('the target to be unpaused', async () => ((await targetState(project)).paused ? undefined : Date.now()), { timeoutMs: 60_000, everyMs: 100 });
   expect(unpausedAt).toBeLessThanOrEqual(deadline + 5000);
   // Not earlier than the deadline: it was the switch, not a restore that slipped out before the stop.
   expect(unpausedAt).toBeGreaterThanOrEqual(deadline - 200);
   // The target is back a moment before the reverter has printed its last line and exited.
-  const fired = await waitFor('the reverter to exit', async () => (await helpersOf(workflowId)).find((h) => h.kind === 'reverter' && h.state === 'exited'), 10_000);
+  const fired = await until('the reverter to exit', async () => (await helpersOf(workflowId)).find((h) => h.kind === 'reverter' && h.state === 'exited'), { timeoutMs: 10_000 });
   const logs = (await docker.getContainer(fired.id).logs({ stdout: true, stderr: true })).toString();
   expect(logs).toContain('unpaused');
 

@@ -22,7 +22,7 @@ import { TASK_QUEUE } from '../../src/temporal/search-attributes';
 import { statusQuery } from '../../src/workflows/messages';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
 import { type WorkerProcess, WorkerPool } from '../helpers/worker-process';
-import { until } from '../helpers/wait';
+import { until } from '../helpers/until';
 
 const SCENARIO = join(__dirname, '..', '..', 'scenarios', 'postgres-restart-outbox.yaml');
 const docker = new Docker();

@@ -20,7 +20,7 @@ import { statusQuery } from '../../src/workflows/messages';
 import { NetLab } from '../helpers/net-lab';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
 import { type WorkerProcess, WorkerPool } from '../helpers/worker-process';
-import { until } from '../helpers/wait';
+import { until } from '../helpers/until';
 
 const COMPOSE = join(__dirname, '..', '..', 'infra', 'docker', 'docker-compose.chaos.yml');
 const docker = new Docker();

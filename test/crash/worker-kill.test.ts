@@ -16,7 +16,7 @@ import type { ExperimentInput } from '../../src/spec';
 import { TASK_QUEUE } from '../../src/temporal/search-attributes';
 import { statusQuery } from '../../src/workflows/messages';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
-import { waitFor } from '../helpers/wait';
+import { until } from '../helpers/until';
 import { type WorkerProcess, WorkerPool } from '../helpers/worker-process';
 
 const COMPOSE = join(__dirname, '..', '..', 'infra', 'docker', 'docker-compose.chaos.yml');
@@ -81,7 +81,7 @@ test('SIGKILL while a fault is active: a new worker restores it and the run pass
   projects.push(project);
   const first = await worker('crash-a-1');
   const handle = await start(experiment(project, [{ fault: { kind: 'container-pause', target: { service: 'nats-1' } }, duration: '15s' }]));
-  await waitFor('the fault to be active', async () => ((await handle.query(statusQuery)).activeFaults.length > 0 ? true : undefined));
+  await until('the fault to be active', async () => (await handle.query(statusQuery)).activeFaults.length > 0);
   expect(await state(project, 'nats-1')).toEqual({ running: true, paused: true });
 
   await first.kill('SIGKILL');
@@ -102,7 +102,7 @@ test('SIGKILL, then cancel while no worker is alive: the restore still runs (non
   const handle = await start(
     experiment(project, [{ fault: { kind: 'container-stop', target: { service: 'nats-1' }, grace: '1s' } }, { wait: '5m' }]),
   );
-  await waitFor('the fault to be active', async () => ((await handle.query(statusQuery)).activeFaults.length > 0 ? true : undefined));
+  await until('the fault to be active', async () => (await handle.query(statusQuery)).activeFaults.length > 0);
   expect((await state(project, 'nats-1')).running).toBe(false);
 
   await first.kill('SIGKILL');
@@ -125,7 +125,7 @@ test('SIGKILL inside the restore phase: the interrupted restore is retried and c
 
   // Kill the worker as soon as the first restore is scheduled: three sequential container starts
   // leave a window of several hundred milliseconds with restores still to do.
-  await waitFor('the restore phase', async () => ((await restoreEvents(handle)).scheduled > 0 ? true : undefined), 120_000, 20);
+  await until('the restore phase', async () => (await restoreEvents(handle)).scheduled > 0, { timeoutMs: 120_000, everyMs: 20 });
   await first.kill('SIGKILL');
   const atKill = await restoreEvents(handle);
   expect(atKill.completed).toBeLessThan(3);

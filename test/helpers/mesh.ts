@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import Docker from 'dockerode';
 import { stackDown, stackUp } from '../../src/activities/stack';
 import type { StackHandle } from '../../src/activities/types';
+import { until } from './until';
 
 export const MESH_COMPOSE = resolve(__dirname, '../../infra/docker/docker-compose.mesh.yml');
 export const MESH_SERVERS = ['nats-a1', 'nats-a2', 'nats-a3', 'nats-b1', 'nats-b2', 'nats-b3'];
@@ -23,15 +24,6 @@ export interface Mesh {
 export async function monitorJson<T>(mesh: Mesh, server: string, page: string): Promise<T> {
   const r = await fetch(`${mesh.monitor(server)}/${page}`);
   return (await r.json()) as T;
-}
-
-export async function until(what: () => Promise<boolean>, ms = 60_000, every = 500): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await what().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, every));
-  }
 }
 
 /** Every server routed to its 2 peers and gatewayed to the other cluster, and a meta leader known. */
@@ -63,6 +55,6 @@ export async function startMesh(name: string): Promise<Mesh> {
       await stackDown(docker, project);
     },
   };
-  await until(() => meshFormed(mesh), 90_000);
+  await until('the mesh to form (routes, gateways, a meta leader)', () => meshFormed(mesh), { timeoutMs: 90_000, everyMs: 500 });
   return mesh;
 }

@@ -1,13 +1,11 @@
 /**
- * Shared pieces of the safety-net tests: a one-container stack, experiment inputs, polling, and the
+ * Shared pieces of the safety-net tests: a one-container stack, experiment inputs, and the
  * Faultline helper containers (reverters, leases) of a run as Docker reports them.
  */
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { LABEL } from '../../src/activities/safety/helpers';
 import type { ExperimentInput } from '../../src/spec';
-
-export { waitFor } from './wait';
 
 export const SLEEPER = join(__dirname, '..', 'fixtures', 'compose', 'sleeper.yml');
 export const docker = new Docker();

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { until } from './until';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -22,12 +23,14 @@ export async function spawnWorker(address: string, artifactsDir: string, identit
   child.stdout?.on('data', (d) => (text += d));
   child.stderr?.on('data', (d) => (text += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 60_000;
-  while (!text.includes('polling task queue')) {
-    if (child.exitCode !== null) throw new Error(`worker exited early:\n${text}`);
-    if (Date.now() > deadline) throw new Error(`worker did not start within 60 s:\n${text}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // An early exit ends the wait too, and is reported with the worker's output.
+  await until('the worker to poll its task queue', () => child.exitCode !== null || text.includes('polling task queue'), {
+    timeoutMs: 60_000,
+    everyMs: 100,
+  }).catch((err: Error) => {
+    throw new Error(`${err.message}:\n${text}`);
+  });
+  if (child.exitCode !== null) throw new Error(`worker exited early:\n${text}`);
   return {
     child,
     output: () => text,

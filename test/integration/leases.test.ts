@@ -13,7 +13,8 @@ import type { Journal } from '../../src/report/journal';
 import type { ExperimentInput } from '../../src/spec';
 import { TASK_QUEUE } from '../../src/temporal/search-attributes';
 import { statusQuery } from '../../src/workflows/messages';
-import { docker, experiment, helpersOf, removeHelpersOf, targetState, waitFor } from '../helpers/safety';
+import { docker, experiment, helpersOf, removeHelpersOf, targetState } from '../helpers/safety';
+import { until } from '../helpers/until';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
 import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
 
@@ -58,7 +59,7 @@ async function activityTypes(h: WorkflowHandle): Promise<string[]> {
 }
 
 const injected = (h: WorkflowHandle) =>
-  waitFor('the fault to be injected', async () => ((await h.query(statusQuery)).activeFaults.length > 0 ? true : undefined));
+  until('the fault to be injected', async () => (await h.query(statusQuery)).activeFaults.length > 0);
 
 test('onBusy fail: the second run does not inject and names the holder', async () => {
   const project = newProject('lease-a');
@@ -94,7 +95,7 @@ test("a dead run's lease does not block forever: it expires with the fault's TTL
   const project = newProject('lease-c');
   const dead = await start(experiment(project, [{ fault: pause, duration: '2s' }], { grace: '1s' }), 'dead');
   await injected(dead);
-  const lease = await waitFor('the lease', async () => (await helpersOf(dead.workflowId)).find((h) => h.kind === 'lease'));
+  const lease = await until('the lease', async () => (await helpersOf(dead.workflowId)).find((h) => h.kind === 'lease'));
   await dead.terminate('test: a run that dies holding a lease');
   const next = await start(experiment(project, [{ fault: pause, duration: '1s' }], { lease: { onBusy: 'wait', timeout: '60s' } }), 'next');
   const j = (await next.result()) as Journal;

@@ -4,7 +4,7 @@
  */
 import { connect, StringCodec } from 'nats';
 import { MESH_SERVERS, type Mesh, monitorJson, startMesh } from '../helpers/mesh';
-import { waitFor } from '../helpers/wait';
+import { until } from '../helpers/until';
 
 let mesh: Mesh;
 beforeAll(async () => {
@@ -35,14 +35,13 @@ test('one JetStream meta group spans all six servers', async () => {
   // Peers join the meta group one by one after the leader is elected, and each server learns the
   // size on its own schedule: wait (bounded) for nats-b2 to see all six, and show what it saw last.
   let last: Jsz | undefined;
-  const full = await waitFor(
+  const full = await until(
     'nats-b2 to see a meta group of 6',
     async () => {
       last = await monitorJson<Jsz>(mesh, 'nats-b2', 'jsz');
       return last.meta_cluster.cluster_size === 6 ? last : undefined;
     },
-    30_000,
-    500,
+    { timeoutMs: 30_000, everyMs: 500 },
   ).catch(() => last);
   expect(full?.meta_cluster.cluster_size).toBe(6);
   expect(MESH_SERVERS).toContain(full?.meta_cluster.leader);

@@ -16,6 +16,7 @@ import type { FaultRecord, StackHandle } from '../../src/activities/types';
 import { FaultSpec } from '../../src/spec/faults';
 import { ProbeSpec } from '../../src/spec/probes';
 import { type LabNode, NetLab } from '../helpers/net-lab';
+import { until } from '../helpers/until';
 
 const lab = new NetLab(`fl4-netf-${randomBytes(3).toString('hex')}`);
 const ops = createContainerOps(lab.docker);
@@ -42,7 +43,7 @@ beforeAll(async () => {
   await lab.createNetwork();
   [a, b] = [await lab.nats('a'), await lab.nats('b')];
   stack = { project: lab.project, services: ['a', 'b'], ports: { 'a:4222': a.host[4222], 'a:8222': a.host[8222] } };
-  for (let i = 0; i < 50 && !(await lab.reach(b, a.ip, 4222)); i++) await systemClock.sleep(200);
+  await until('b to reach a:4222', () => lab.reach(b, a.ip, 4222), { timeoutMs: 10_000 });
 });
 
 afterAll(() => lab.remove());

@@ -12,6 +12,7 @@ import type { Sample, StackHandle } from '../../src/activities/types';
 import type { Expectation } from '../../src/spec/expect';
 import { ProbeSpec } from '../../src/spec/probes';
 import { freePort } from '../helpers/net';
+import { until } from '../helpers/until';
 
 const docker = new Docker();
 const deps = { ops: createContainerOps(docker), clock: systemClock };
@@ -21,13 +22,6 @@ let container: Docker.Container;
 
 const probe = (p: Record<string, unknown>, expect?: Expectation): Promise<Sample> => runProbe(deps, { probe: ProbeSpec.parse(p), stack, expect });
 
-async function until(what: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await what())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   const [client, monitor] = [await freePort(), await freePort()];
@@ -46,7 +40,7 @@ beforeAll(async () => {
   });
   await container.start();
   stack = { project: PROJECT, services: ['nats'], ports: { 'nats:4222': client, 'nats:8222': monitor } };
-  await until(async () => (await probe({ kind: 'container', target: { service: 'nats' } })).ok);
+  await until('nats to run', async () => (await probe({ kind: 'container', target: { service: 'nats' } })).ok, { timeoutMs: 15_000 });
 });
 
 afterAll(async () => {
@@ -131,16 +125,16 @@ describe('while the container is paused', () => {
 
   it('after unpause, the timed-out probes left no connection behind', async () => {
     await container.unpause();
-    await until(async () => {
+    await until('nats to count no connections', async () => {
       const s = await probe({ kind: 'http', service: 'nats', port: 8222, path: '/varz' }, { jsonpath: '$.body.connections', eq: 0 });
       return s.ok;
-    }, 10_000);
+    }, { timeoutMs: 10_000 });
   });
 });
 
 describe('container', () => {
   it('healthy and running passes; stopped fails with its state', async () => {
-    await until(async () => (await probe({ kind: 'container', target: { service: 'nats' } }, { jsonpath: '$.health', eq: 'healthy' })).ok);
+    await until('nats to be healthy', async () => (await probe({ kind: 'container', target: { service: 'nats' } }, { jsonpath: '$.health', eq: 'healthy' })).ok, { timeoutMs: 15_000 });
     expect(await probe({ kind: 'container', target: { container: `${PROJECT}-nats-1` } })).toMatchObject({
       ok: true,
       value: { state: 'running', running: true, paused: false, health: 'healthy', restartCount: 0 },

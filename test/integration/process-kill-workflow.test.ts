@@ -15,6 +15,7 @@ import type { ExperimentInput } from '../../src/spec';
 import { createWorker } from '../../src/worker/create';
 import { installRuntime } from '../../src/worker/runtime';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
+import { until } from '../helpers/until';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl4-procwf-'));
 const name = `fl4w${randomBytes(4).toString('hex')}`;
@@ -35,8 +36,10 @@ afterAll(async () => {
 
 test('a host process is killed for the duration and restarted by the restore', async () => {
   spawn(bin, ['300'], { detached: true, stdio: 'ignore' }).unref();
-  for (let i = 0; i < 50 && (await hostOps.find({ name })).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-  const [before] = await hostOps.find({ name });
+  const [before] = await until('the host process to start', async () => {
+    const pids = await hostOps.find({ name });
+    return pids.length > 0 ? pids : undefined;
+  }, { timeoutMs: 5000, everyMs: 100 });
   expect(before).toBeGreaterThan(0);
 
   const exp: ExperimentInput = {

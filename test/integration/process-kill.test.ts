@@ -12,6 +12,7 @@ import { hostOps } from '../../src/activities/host/processes';
 import { systemClock } from '../../src/activities/ports';
 import { HOST_TARGET, type FaultRecord } from '../../src/activities/types';
 import { FaultSpec } from '../../src/spec/faults';
+import { until } from '../helpers/until';
 import { FakeContainerOps } from '../unit/fakes/container-ops';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl4-proc-'));
@@ -34,18 +35,18 @@ function record(spec: Record<string, unknown>): FaultRecord {
   return { faultId: `fl4-proc/${path}`, stepPath: path, kind: parsed.kind, spec: parsed, targets: [HOST_TARGET] };
 }
 
-async function until(fn: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 50 && !(await fn()); i++) await systemClock.sleep(100);
-}
+/** Waits until exactly `n` processes carry the test's name. */
+const processesNamed = (n: number) =>
+  until(`${n} process(es) named ${name}`, async () => (await hostOps.find({ name })).length === n, { timeoutMs: 5000, everyMs: 100 });
 
 beforeAll(() => copyFileSync('/bin/sleep', bin));
 beforeEach(async () => {
   sleeper();
-  await until(async () => (await hostOps.find({ name })).length === 1);
+  await processesNamed(1);
 });
 afterEach(async () => {
   for (const pid of await hostOps.find({ name })) hostOps.signal(pid, 'SIGKILL');
-  await until(async () => (await hostOps.find({ name })).length === 0);
+  await processesNamed(0);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -53,7 +54,7 @@ test('SIGKILL by exact name; restore runs the restart command; restore twice is 
   const rec = record({ process: { name }, restart: [bin, '300'] });
   const [pid] = await hostOps.find({ name });
   expect((await injectFault(deps, rec)).details).toEqual([`process ${name}: sent SIGKILL to pid ${pid}`]);
-  await until(async () => (await hostOps.find({ name })).length === 0);
+  await processesNamed(0);
   expect((await verifyFault(deps, rec)).residue).toEqual([`process ${name}: not running`]);
   // A retried inject finds nothing to kill, which is the fault holding.
   expect((await injectFault(deps, rec)).details).toEqual([`process ${name}: not running (nothing to signal)`]);
@@ -71,10 +72,10 @@ test('SIGSTOP by pid file freezes it; restore sends SIGCONT', async () => {
   const rec = record({ process: { pidFile }, signal: 'SIGSTOP' });
   await injectFault(deps, rec);
   const [pid] = await hostOps.find({ pidFile });
-  await until(async () => (await hostOps.state(pid)) === 'stopped');
+  await until('the process to stop', async () => (await hostOps.state(pid)) === 'stopped', { timeoutMs: 5000, everyMs: 100 });
   expect((await verifyFault(deps, rec)).residue).toEqual([`process of ${pidFile}: pid ${pid} stopped`]);
   expect((await restoreFault(deps, rec)).outcomes[0]).toMatchObject({ outcome: 'restored', detail: `sent SIGCONT to pid ${pid}` });
-  await until(async () => (await hostOps.state(pid)) === 'running');
+  await until('the process to run again', async () => (await hostOps.state(pid)) === 'running', { timeoutMs: 5000, everyMs: 100 });
   expect(await hostOps.state(pid)).toBe('running');
   expect(await verifyFault(deps, rec)).toEqual({ residue: [] });
 });
@@ -82,7 +83,7 @@ test('SIGSTOP by pid file freezes it; restore sends SIGCONT', async () => {
 test('without a restart command a killed process cannot be restored: a non-retryable error, and residue', async () => {
   const rec = record({ process: { name }, signal: 'SIGTERM' });
   await injectFault(deps, rec);
-  await until(async () => (await hostOps.find({ name })).length === 0);
+  await processesNamed(0);
   await expect(restoreFault(deps, rec)).rejects.toMatchObject({ code: 'RestoreImpossible', retryable: false });
   expect((await verifyFault(deps, rec)).residue).toEqual([`process ${name}: not running`]);
 });

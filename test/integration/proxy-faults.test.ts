@@ -16,6 +16,7 @@ import type { FaultRecord } from '../../src/activities/types';
 import { FaultSpec } from '../../src/spec/faults';
 import { type LabNode, NetLab } from '../helpers/net-lab';
 import { firstRead } from '../helpers/tcp-read';
+import { until } from '../helpers/until';
 
 const lab = new NetLab(`fl4-proxy-${randomBytes(3).toString('hex')}`);
 const net = createNetOps(lab.docker);
@@ -42,18 +43,14 @@ beforeAll(async () => {
   nats = await lab.nats('nats');
   proxy = await lab.start('toxiproxy', 'faultline/toxiproxy:local', undefined, [8474, 4222]);
   api = `http://127.0.0.1:${proxy.host[8474]}`;
-  for (let i = 0; i < 50; i++) {
-    const ok = await fetch(`${api}/version`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
-    if (ok) break;
-    await systemClock.sleep(200);
-  }
+  await until('the toxiproxy API to answer', async () => (await fetch(`${api}/version`, { signal: AbortSignal.timeout(1000) })).ok, { timeoutMs: 10_000 });
   const created = await fetch(`${api}/proxies`, {
     method: 'POST',
     body: JSON.stringify({ name: 'nats', listen: '0.0.0.0:4222', upstream: `${nats.name}:4222` }),
     signal: AbortSignal.timeout(3000),
   });
   expect(created.status).toBe(201);
-  for (let i = 0; i < 50 && (await read()).end !== 'data'; i++) await systemClock.sleep(200);
+  await until('data to pass the proxy', async () => (await read()).end === 'data', { timeoutMs: 10_000 });
 });
 
 afterAll(() => lab.remove());

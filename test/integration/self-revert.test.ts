@@ -12,7 +12,8 @@ import { armReverters, disarmReverters } from '../../src/activities/safety/rever
 import { systemClock } from '../../src/activities/ports';
 import type { FaultRecord } from '../../src/activities/types';
 import type { FaultSpec } from '../../src/spec';
-import { helpersOf, waitFor } from '../helpers/safety';
+import { helpersOf } from '../helpers/safety';
+import { until } from '../helpers/until';
 
 const docker = new Docker();
 const deps = { ops: createContainerOps(docker), clock: systemClock };
@@ -79,12 +80,12 @@ test.each([
   const { rec, id } = await faultWithDeadline(spec);
   const broken = await state(id);
   expect(broken.paused || !broken.running).toBe(true);
-  await waitFor('the target to be clean', async () => {
+  await until('the target to be clean', async () => {
     const s = await state(id);
     return s.running && !s.paused ? true : undefined;
-  }, 20_000);
+  }, { timeoutMs: 20_000 });
   // The target is back a moment before its reverter has printed its last line and exited.
-  await waitFor('the reverter to exit', async () => ((await helpersOf(run(rec))).every((h) => h.state === 'exited') ? true : undefined), 10_000);
+  await until('the reverter to exit', async () => (await helpersOf(run(rec))).every((h) => h.state === 'exited'), { timeoutMs: 10_000 });
   const disarmed = await disarmReverters(docker, rec.faultId);
   expect(disarmed).toEqual([{ target: rec.targets[0].name, fired: true, exitCode: 0 }]);
 });
@@ -92,8 +93,8 @@ test.each([
 test('container-kill with SIGSTOP: the reverter thaws the frozen process', async () => {
   const { rec, id } = await faultWithDeadline({ kind: 'container-kill', target: { container: 'x', mode: 'all' }, signal: 'SIGSTOP' });
   expect(await procState(id)).toBe('T');
-  await waitFor('the process to run again', async () => ((await procState(id)) !== 'T' ? true : undefined), 20_000, 250);
-  await waitFor('the reverter to exit', async () => ((await helpersOf(run(rec))).every((h) => h.state === 'exited') ? true : undefined), 10_000);
+  await until('the process to run again', async () => (await procState(id)) !== 'T', { timeoutMs: 20_000, everyMs: 250 });
+  await until('the reverter to exit', async () => (await helpersOf(run(rec))).every((h) => h.state === 'exited'), { timeoutMs: 10_000 });
   expect((await disarmReverters(docker, rec.faultId))[0].fired).toBe(true);
 });
 
@@ -111,7 +112,7 @@ test('arming again with another deadline moves the switch (a run that is extende
   await armReverters(docker, rec);
   await injectFault(deps, rec);
   await armReverters(docker, { ...rec, deadlineAt: Date.now() + 1000 });
-  await waitFor('the moved deadline to fire', async () => ((await state(t.id)).paused ? undefined : true), 20_000);
+  await until('the moved deadline to fire', async () => ((await state(t.id)).paused ? undefined : true), { timeoutMs: 20_000 });
   expect(await helpersOf(runId)).toHaveLength(1);
 });
 

@@ -7,6 +7,7 @@ import Docker from 'dockerode';
 import { collectLogs, stackDown, stackPorts, stackUp } from '../../src/activities/stack';
 import { FaultlineError } from '../../src/errors';
 import type { StackSpec } from '../../src/spec';
+import { until } from '../helpers/until';
 
 /** Stack activities on the real Docker engine with the real NATS image. */
 const docker = new Docker();
@@ -21,7 +22,6 @@ function newProject(): string {
 }
 const spec = (compose: string, profiles: string[], healthTimeout = '60s'): StackSpec => ({ compose, profiles, keep: false, healthTimeout });
 const byProject = (project: string) => ({ label: [`faultline.project=${project}`] });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function leftovers(project: string): Promise<number> {
   const filters = byProject(project);
@@ -83,13 +83,12 @@ describe('chaos-nats profile', () => {
   });
 
   it('forms the cluster: every server reports 2 routes', async () => {
-    const deadline = Date.now() + 30_000;
+    // On timeout, the expect below shows the counts seen last.
     let counts: number[] = [];
-    while (Date.now() < deadline) {
+    await until('every server to have 2 routes', async () => {
       counts = await Promise.all(first.services.map((s) => routes(first.ports[`${s}:8222`])));
-      if (counts.every((c) => c === 2)) break;
-      await sleep(500);
-    }
+      return counts.every((c) => c === 2);
+    }, { timeoutMs: 30_000, everyMs: 500 }).catch(() => undefined);
     expect(counts).toEqual([2, 2, 2]);
   });
 
@@ -148,9 +147,10 @@ describe('dependencies, volumes and environment', () => {
     expect(handle).toEqual({ project, ports: {}, services: ['reader', 'writer'] });
     // The reader prints its findings right after it starts; give it a moment to reach the last line.
     let logs = '';
-    for (let i = 0; i < 20 && !logs.includes('greeting='); i++, await sleep(250)) {
+    await until('the reader to print its greeting', async () => {
       logs = (await docker.getContainer(`${project}-reader-1`).logs({ stdout: true, stderr: true, follow: false })).toString();
-    }
+      return logs.includes('greeting=');
+    }, { timeoutMs: 5000, everyMs: 250 }).catch(() => undefined);
     expect(logs).toContain('saw-ready');
     expect(logs).toContain('hello from the fixture');
     expect(logs).toContain('resolved-writer');

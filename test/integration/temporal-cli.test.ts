@@ -13,6 +13,7 @@ import { stackDown } from '../../src/activities/stack/down';
 import { temporalCliPath } from '../../src/temporal/config';
 import { ROOT, exec } from '../helpers/exec';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
+import { until } from '../helpers/until';
 import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
 
 const docker = new Docker();
@@ -46,14 +47,12 @@ async function cliStatus(id: string): Promise<ExperimentStatus | undefined> {
   return s;
 }
 
-async function until(id: string, pred: (s: ExperimentStatus) => boolean, what: string): Promise<ExperimentStatus> {
-  for (let i = 0; i < 600; i++) {
+/** The status, as the CLI reports it, once it matches `pred`. */
+const statusWhen = (id: string, pred: (s: ExperimentStatus) => boolean, what: string): Promise<ExperimentStatus> =>
+  until(`${id} to have ${what}`, async () => {
     const s = await cliStatus(id);
-    if (s && pred(s)) return s;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${id}: never ${what}`);
-}
+    return s && pred(s) ? s : undefined;
+  });
 
 const result = (id: string) => t.client.workflow.getHandle(id).result() as Promise<Journal>;
 
@@ -82,9 +81,9 @@ test('temporal workflow start --type natsKillRecovery with no input runs the sce
   const id = 'fl5-named-kill';
   const started = await temporal(['workflow', 'start', '--type', 'natsKillRecovery', '--task-queue', 'faultline', '-w', id]);
   expect(started).toMatchObject({ code: 0 });
-  await until(id, (s) => (s.activeFaults ?? []).length === 1, 'injected its fault');
+  await statusWhen(id, (s) => (s.activeFaults ?? []).length === 1, 'injected its fault');
   expect((await temporal(['workflow', 'signal', '-w', id, '--name', 'pause', '-i', '"hold for the CLI test"'])).code).toBe(0);
-  const paused = await until(id, (s) => s.paused === true, 'paused');
+  const paused = await statusWhen(id, (s) => s.paused === true, 'paused');
   expect(paused.pauseReason).toBe('hold for the CLI test');
   expect((await faultline(['status', id])).stdout).toMatch(/PAUSED\s+hold for the CLI test/);
   expect((await temporal(['workflow', 'signal', '-w', id, '--name', 'resume'])).code).toBe(0);
@@ -121,7 +120,7 @@ test('extend through an update, cancel through the CLI, and the abort --all kill
   for (const p of [a, b]) {
     expect((await temporal(['workflow', 'start', '--type', 'experiment', '--task-queue', 'faultline', '-w', p, '--input-file', oneNatsInput(p, {})])).code).toBe(0);
   }
-  await Promise.all([a, b].map((p) => until(p, (s) => (s.activeFaults ?? []).length === 1, 'injected its fault')));
+  await Promise.all([a, b].map((p) => statusWhen(p, (s) => (s.activeFaults ?? []).length === 1, 'injected its fault')));
   expect(await nats1(b)).toEqual({ running: true, paused: true });
 
   const ext = await temporal(['workflow', 'update', 'execute', '-w', b, '--name', 'extend', '-i', '"30s"']);

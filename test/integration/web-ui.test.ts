@@ -13,6 +13,7 @@ import type { ChainResult } from '../../src/workflows/chain-children';
 import { parseExperiment } from '../../src/spec';
 import { planSummary } from '../../src/spec/plan';
 import { SA_SCENARIO } from '../../src/temporal/search-attributes';
+import { until } from '../helpers/until';
 import { FakeWorld } from '../workflows/fake-world';
 import { type Harness, baseSpec, startHarness } from '../workflows/harness';
 import { Worker } from '@temporalio/worker';
@@ -107,15 +108,10 @@ test("a chain's children are child workflows the Web UI shows on the chain's pag
  * an API call with a 500 page ("Uh oh"); a user would reload, and so does this, for up to 2 minutes.
  */
 async function showing(page: Page, url: string, wanted: (p: Page) => Locator[], prepare?: (p: Page) => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
+  await until(`${url} to show what the test looks for`, async () => {
     await page.goto(url, { waitUntil: 'networkidle' });
     await prepare?.(page);
-    try {
-      for (const l of wanted(page)) await l.waitFor({ timeout: 15_000 });
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-  }
+    for (const l of wanted(page)) await l.waitFor({ timeout: 15_000 });
+    return true;
+  }, { timeoutMs: 120_000, everyMs: 0 });
 }

@@ -7,6 +7,7 @@ import type { ExperimentInput } from '../../src/spec';
 import type { ChainResult } from '../../src/workflows/chain-children';
 import { chainStatusQuery } from '../../src/workflows/chain-messages';
 import { abortSignal } from '../../src/workflows/messages';
+import { until } from '../helpers/until';
 import { FakeWorld } from './fake-world';
 import { type Harness, baseSpec, runWorkflow, startHarness } from './harness';
 
@@ -93,7 +94,7 @@ test('abort stops the chain and restores the running child', async () => {
   const long = exp('long', 'a', { method: [{ fault: { kind: 'container-pause', target: { service: 'a' } }, duration: '10m' }] });
   const r = await runWorkflow<ChainResult>(h, w, 'chain', [{ name: 'aborted', steps: [{ experiment: long }, { experiment: exp('never', 'b') }] }], async (id) => {
     const handle = h.t.client.workflow.getHandle(id);
-    for (let i = 0; i < 100 && w.clean(); i++) await new Promise((res) => setTimeout(res, 100));
+    await until('the first child to inject its fault', () => !w.clean(), { timeoutMs: 10_000, everyMs: 100 });
     expect((await handle.query(chainStatusQuery)).children).toHaveLength(1);
     await handle.signal(abortSignal, 'game day over');
   });

@@ -3,7 +3,7 @@
  * abort, cancel, half-applied injects, failing restores, residue and checks.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import type { ExperimentStatus, Journal } from '../../src/report/journal';
+import type { Journal } from '../../src/report/journal';
 import type { ExperimentInput } from '../../src/spec';
 import { abortSignal } from '../../src/workflows/messages';
 import type { TestTemporal } from '../helpers/temporal';
@@ -26,9 +26,6 @@ const spec = (overrides: Partial<ExperimentInput> = {}): ExperimentInput =>
 const run = (world: FakeWorld, input: unknown, during?: (id: string) => Promise<void>): Promise<Journal> =>
   runWorkflow(h, world, 'experiment', [input], during);
 
-const until = async (id: string, pred: (s: ExperimentStatus) => boolean): Promise<void> => {
-  await waitStatus(h, id, pred);
-};
 
 test('a clean run passes and follows the saga order', async () => {
   const w = new FakeWorld(['a']);
@@ -73,7 +70,7 @@ test('a half-applied inject is still restored (compensation registered first)', 
 test('abort during a fault restores it and ends aborted', async () => {
   const w = new FakeWorld(['a']);
   const j = await run(w, spec({ method: [{ fault: { kind: 'container-pause', target: { service: 'a' } }, duration: '5m' }] }), async (id) => {
-    await until(id, (s) => s.activeFaults.length === 1);
+    await waitStatus(h, id, (s) => s.activeFaults.length === 1);
     expect(w.clean()).toBe(false);
     await t.client.workflow.getHandle(id).signal(abortSignal, 'game day over');
   });
@@ -86,7 +83,7 @@ test('abort during a fault restores it and ends aborted', async () => {
 test('cancelling the workflow still restores', async () => {
   const w = new FakeWorld(['a']);
   const j = await run(w, spec({ method: [{ fault: { kind: 'container-stop', target: { service: 'a' } } }, { wait: '5m' }] }), async (id) => {
-    await until(id, (s) => s.activeFaults.length === 1);
+    await waitStatus(h, id, (s) => s.activeFaults.length === 1);
     await t.client.workflow.getHandle(id).cancel();
   });
   expect(j.outcome).toBe('aborted');

@@ -9,6 +9,7 @@ import type { ExperimentInput } from '../../src/spec';
 import { statusQuery } from '../../src/workflows/messages';
 import { installRuntime } from '../../src/worker/runtime';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
+import { until } from '../helpers/until';
 import type { FakeWorld } from './fake-world';
 
 export const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
@@ -42,13 +43,12 @@ export async function runWorkflow<R = Journal>(
   });
 }
 
-export async function waitStatus(h: Harness, id: string, pred: (s: ExperimentStatus) => boolean): Promise<ExperimentStatus> {
-  for (let i = 0; i < 300; i++) {
-    const s = await h.t.client.workflow.getHandle(id).query(statusQuery).catch(() => undefined);
-    if (s && pred(s)) return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`status of ${id} never matched`);
+/** The run's status query answer, once it matches `pred`. */
+export function waitStatus(h: Harness, id: string, pred: (s: ExperimentStatus) => boolean): Promise<ExperimentStatus> {
+  return until(`the status of ${id} to match`, async () => {
+    const s = await h.t.client.workflow.getHandle(id).query(statusQuery);
+    return pred(s) ? s : undefined;
+  }, { timeoutMs: 30_000, everyMs: 100 });
 }
 
 export function baseSpec(overrides: Partial<ExperimentInput> = {}): ExperimentInput {
