@@ -1,8 +1,8 @@
 /** Runs a command to completion and returns its exit code and output (for CLI-level tests). */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { ROOT } from './paths';
 
-export const ROOT = join(__dirname, '..', '..');
+export { ROOT };
 
 export interface Ran {
   code: number | null;

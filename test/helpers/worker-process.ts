@@ -4,9 +4,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { ROOT } from './paths';
 import { until } from './until';
 
-const ROOT = join(__dirname, '..', '..');
 
 export interface WorkerProcess {
   child: ChildProcess;

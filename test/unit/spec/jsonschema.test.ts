@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { CHECK_KINDS, FAULT_KINDS, PROBE_KINDS } from '../../../src/spec';
 import { EXPERIMENT_SCHEMA_ID, experimentJsonSchema } from '../../../src/spec/jsonschema';
-import { validate } from './helpers/json-schema-check';
+import { validate } from '../../helpers/json-schema-check';
+import { repoPath } from '../../helpers/paths';
 
-const ROOT = resolve(__dirname, '../../..');
+const ROOT = repoPath();
 const SCHEMA_FILE = join(ROOT, 'schema/experiment.schema.json');
 const FIXTURES = join(ROOT, 'test/fixtures/scenarios');
 /** The exact text `faultline schema --out` writes. */

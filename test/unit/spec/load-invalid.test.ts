@@ -1,9 +1,10 @@
 import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ValidationError } from '../../../src/errors';
 import { loadExperimentFile } from '../../../src/spec/load';
+import { repoPath } from '../../helpers/paths';
 
-const INVALID = resolve(__dirname, '../../fixtures/scenarios/invalid');
+const INVALID = repoPath('test/fixtures/scenarios/invalid');
 const FAULTS = 'expected one of: container-kill, container-stop, container-restart, container-pause';
 const DURATION = 'expected a duration like "500ms", "15s", "2m" or "1h"';
 const ONE_TARGET = 'give exactly one of "service", "container", "labels" or "fromProbe"';

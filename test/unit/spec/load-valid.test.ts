@@ -4,8 +4,9 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { type Experiment, isFault, isParallel, isSerial, parseExperiment, walkSteps } from '../../../src/spec';
 import { loadExperimentFile } from '../../../src/spec/load';
+import { repoPath } from '../../helpers/paths';
 
-const VALID = resolve(__dirname, '../../fixtures/scenarios/valid');
+const VALID = repoPath('test/fixtures/scenarios/valid');
 const load = (name: string): Experiment => loadExperimentFile(join(VALID, name));
 
 test.each(readdirSync(VALID).filter((f) => f.endsWith('.yaml')))('%s loads', (file) => {
@@ -116,14 +117,14 @@ test('parseExperiment leaves a relative compose path alone: only the file loader
 });
 
 test('every scenario shipped in scenarios/ loads', () => {
-  const dir = resolve(__dirname, '../../../scenarios');
+  const dir = repoPath('scenarios');
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
   expect(files.length).toBeGreaterThan(0);
   for (const f of files) expect(() => loadExperimentFile(join(dir, f))).not.toThrow();
 });
 
 test('the complete example in docs/scenario-reference.md is a valid scenario', () => {
-  const doc = readFileSync(resolve(__dirname, '../../../docs/scenario-reference.md'), 'utf8');
+  const doc = readFileSync(repoPath('docs/scenario-reference.md'), 'utf8');
   const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => /^name:/m.test(b) && /^method:/m.test(b));
   expect(blocks.length).toBeGreaterThan(0);
   for (const block of blocks) expect(() => parseExperiment(parse(block), 'docs example')).not.toThrow();

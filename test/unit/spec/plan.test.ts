@@ -2,8 +2,9 @@ import { join, resolve } from 'node:path';
 import { type ExperimentInput, parseExperiment } from '../../../src/spec';
 import { loadExperimentFile } from '../../../src/spec/load';
 import { planDetails, planSummary, renderPlan, truncateBytes } from '../../../src/spec/plan';
+import { repoPath } from '../../helpers/paths';
 
-const VALID = resolve(__dirname, '../../fixtures/scenarios/valid');
+const VALID = repoPath('test/fixtures/scenarios/valid');
 const full = loadExperimentFile(join(VALID, 'full.yaml'));
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 

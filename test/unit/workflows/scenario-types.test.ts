@@ -5,15 +5,16 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadExperimentFile } from '../../src/spec/load';
-import { parseExperiment } from '../../src/spec';
-import * as generated from '../../src/workflows/scenario-types.generated';
-import { withDefaults } from '../../src/workflows/scenario';
+import { loadExperimentFile } from '../../../src/spec/load';
+import { parseExperiment } from '../../../src/spec';
+import * as generated from '../../../src/workflows/scenario-types.generated';
+import { withDefaults } from '../../../src/workflows/scenario';
+import { repoPath } from '../../helpers/paths';
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = repoPath();
 const files = readdirSync(join(ROOT, 'scenarios')).filter((f) => /\.ya?ml$/.test(f));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { typeName } = require('../../scripts/gen-scenario-types.js') as { typeName: (f: string) => string };
+const { typeName } = require('../../../scripts/gen-scenario-types.js') as { typeName: (f: string) => string };
 
 test('the generated registry matches scenarios/ (run `node scripts/gen-scenario-types.js` if not)', () => {
   expect(() => execFileSync('node', [join(ROOT, 'scripts', 'gen-scenario-types.js'), '--check'], { stdio: 'pipe' })).not.toThrow();

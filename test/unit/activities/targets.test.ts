@@ -1,8 +1,8 @@
 /** resolveTargets: every match of the selector within the project, sorted; none is a clear error. */
-import { resolveTargets } from '../../src/activities/targets';
-import { FaultlineError } from '../../src/errors';
-import { Target } from '../../src/spec/target';
-import { FakeContainerOps } from './fakes/container-ops';
+import { resolveTargets } from '../../../src/activities/targets';
+import { FaultlineError } from '../../../src/errors';
+import { Target } from '../../../src/spec/target';
+import { FakeContainerOps } from '../fakes/container-ops';
 
 function world() {
   const ops = new FakeContainerOps();

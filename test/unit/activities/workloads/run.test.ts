@@ -7,11 +7,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../../src/activities/ports';
-import type { OpResult, WorkloadSession } from '../../../src/activities/workloads/driver';
-import { historyFile, readHistory, requestStop } from '../../../src/activities/workloads/history';
-import { runWorkload } from '../../../src/activities/workloads/run';
-import { WorkloadSpec } from '../../../src/spec/workloads';
+import { systemClock } from '../../../../src/activities/ports';
+import type { OpResult, WorkloadSession } from '../../../../src/activities/workloads/driver';
+import { historyFile, readHistory, requestStop } from '../../../../src/activities/workloads/history';
+import { runWorkload } from '../../../../src/activities/workloads/run';
+import { WorkloadSpec } from '../../../../src/spec/workloads';
 
 let root: string;
 beforeAll(() => (root = mkdtempSync(join(tmpdir(), 'fl3-runner-'))));

@@ -1,9 +1,9 @@
-import { resolve } from 'node:path';
-import { validateAgainstStack } from '../../src/activities/stack/validate';
-import { parseExperiment } from '../../src/spec';
-import { loadComposeFile } from '../../src/spec/compose';
+import { validateAgainstStack } from '../../../../src/activities/stack/validate';
+import { parseExperiment } from '../../../../src/spec';
+import { loadComposeFile } from '../../../../src/spec/compose';
+import { repoPath } from '../../../helpers/paths';
 
-const CHAOS = resolve(__dirname, '../../infra/docker/docker-compose.chaos.yml');
+const CHAOS = repoPath('infra/docker/docker-compose.chaos.yml');
 
 function problems(method: unknown[], withStack = true): string[] {
   const stack = { compose: CHAOS, profiles: ['chaos-nats'] };

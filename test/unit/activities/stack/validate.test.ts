@@ -1,10 +1,10 @@
-import { join, resolve } from 'node:path';
-import { validateAgainstStack } from '../../src/activities/stack/validate';
-import { type ExperimentInput, parseExperiment } from '../../src/spec';
-import { loadComposeFile } from '../../src/spec/compose';
+import { validateAgainstStack } from '../../../../src/activities/stack/validate';
+import { type ExperimentInput, parseExperiment } from '../../../../src/spec';
+import { loadComposeFile } from '../../../../src/spec/compose';
+import { repoPath } from '../../../helpers/paths';
 
-const CHAOS = resolve(__dirname, '../../infra/docker/docker-compose.chaos.yml');
-const FULL = join(__dirname, '../fixtures/compose/full.yml');
+const CHAOS = repoPath('infra/docker/docker-compose.chaos.yml');
+const FULL = repoPath('test/fixtures/compose/full.yml');
 const chaos = loadComposeFile(CHAOS);
 const kill = (target: Record<string, unknown>) => ({ fault: { kind: 'container-kill', target } });
 

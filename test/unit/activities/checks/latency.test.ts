@@ -1,6 +1,6 @@
 /** The latency check's percentile and windows on hand-built histories, including the cases that must fail. */
-import { judgeLatency, percentile } from '../../src/activities/checks/latency';
-import type { Operation } from '../../src/activities/workloads/history';
+import { judgeLatency, percentile } from '../../../../src/activities/checks/latency';
+import type { Operation } from '../../../../src/activities/workloads/history';
 
 const op = (id: string, invokedAt: number, latencyMs: number, outcome: Operation['outcome'] = 'ok'): Operation => ({
   id,

@@ -1,6 +1,6 @@
 /** Target selection: pure, driven by the given random, so the workflow replays the same picks. */
-import { FaultlineError } from '../../src/errors';
-import { selectTargets, selectionSize } from '../../src/spec/select';
+import { FaultlineError } from '../../../src/errors';
+import { selectTargets, selectionSize } from '../../../src/spec/select';
 
 const refs = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `id${i}`, name: `p-nats-${i + 1}` }));
 

@@ -1,7 +1,7 @@
 /** User rollbacks over the fake ContainerOps: idempotent start and unpause, restart, gone targets. */
-import { runRollback } from '../../src/activities/rollback';
-import { FakeClock } from './fakes/clock';
-import { FakeContainerOps } from './fakes/container-ops';
+import { runRollback } from '../../../src/activities/rollback';
+import { FakeClock } from '../fakes/clock';
+import { FakeContainerOps } from '../fakes/container-ops';
 
 function world() {
   const ops = new FakeContainerOps();

@@ -1,8 +1,9 @@
-import { join, resolve } from 'node:path';
-import { ValidationError } from '../../src/errors';
-import { type ComposeModel, loadComposeFile, parseCompose, selectServices, servicesStartOrder } from '../../src/spec/compose';
+import { join } from 'node:path';
+import { ValidationError } from '../../../../src/errors';
+import { type ComposeModel, loadComposeFile, parseCompose, selectServices, servicesStartOrder } from '../../../../src/spec/compose';
+import { repoPath } from '../../../helpers/paths';
 
-const FIXTURES = resolve(__dirname, '../fixtures/compose');
+const FIXTURES = repoPath('test/fixtures/compose');
 const parse = (text: string): ComposeModel => parseCompose(text, 'test.yml', '/base');
 
 /** The problems a parse reports, or a failure when it reports none. */
@@ -62,7 +63,7 @@ describe('parseCompose: the supported subset', () => {
   });
 
   it('parses the chaos compose file of the repository', () => {
-    const chaos = loadComposeFile(resolve(__dirname, '../../infra/docker/docker-compose.chaos.yml'));
+    const chaos = loadComposeFile(repoPath('infra/docker/docker-compose.chaos.yml'));
     expect(Object.keys(selectServices(chaos, ['chaos-nats']))).toEqual(['nats-1', 'nats-2', 'nats-3']);
     expect(chaos.services['nats-2'].healthcheck?.interval).toBe(1000);
   });

@@ -1,6 +1,6 @@
 /** Expectation evaluation: jsonpath selection, each comparator, and the wording of failures. */
-import { evaluateExpectation } from '../../src/activities/probes/expect';
-import { Expectation } from '../../src/spec/expect';
+import { evaluateExpectation } from '../../../../src/activities/probes/expect';
+import { Expectation } from '../../../../src/spec/expect';
 
 const ev = (e: unknown, value: unknown, path?: string, label = 'value') => evaluateExpectation(Expectation.parse(e), value, { path, label });
 const http = (status: number, body: unknown = {}) => ({ status, body });

@@ -5,18 +5,18 @@
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { pickTargetByProbe } from '../../src/activities/probe-target';
-import { validateAgainstStack } from '../../src/activities/stack/validate';
-import { FaultlineError } from '../../src/errors';
-import { parseExperiment } from '../../src/spec';
-import { loadComposeFile } from '../../src/spec/compose';
-import { ProbeSpec } from '../../src/spec/probes';
-import { describeTarget } from '../../src/spec/target';
-import { FakeClock } from './fakes/clock';
-import { FakeContainerOps } from './fakes/container-ops';
+import { pickTargetByProbe } from '../../../src/activities/probe-target';
+import { validateAgainstStack } from '../../../src/activities/stack/validate';
+import { FaultlineError } from '../../../src/errors';
+import { parseExperiment } from '../../../src/spec';
+import { loadComposeFile } from '../../../src/spec/compose';
+import { ProbeSpec } from '../../../src/spec/probes';
+import { describeTarget } from '../../../src/spec/target';
+import { FakeClock } from '../fakes/clock';
+import { FakeContainerOps } from '../fakes/container-ops';
+import { repoPath } from '../../helpers/paths';
 
-const MESH = resolve(__dirname, '../../infra/docker/docker-compose.mesh.yml');
+const MESH = repoPath('infra/docker/docker-compose.mesh.yml');
 const deps = { ops: new FakeContainerOps(), clock: new FakeClock() };
 let server: Server;
 let body: unknown = { metaLeader: 'nats-a2' };

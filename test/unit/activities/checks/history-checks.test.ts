@@ -6,10 +6,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { judgeFailClosed } from '../../../src/activities/checks/fail-closed';
-import { judgeNoLoss } from '../../../src/activities/checks/no-loss';
-import { judgeSuccessRate } from '../../../src/activities/checks/success-rate';
-import { HistoryWriter, type Operation, parseHistory, readHistory } from '../../../src/activities/workloads/history';
+import { judgeFailClosed } from '../../../../src/activities/checks/fail-closed';
+import { judgeNoLoss } from '../../../../src/activities/checks/no-loss';
+import { judgeSuccessRate } from '../../../../src/activities/checks/success-rate';
+import { HistoryWriter, type Operation, parseHistory, readHistory } from '../../../../src/activities/workloads/history';
 
 const line = (o: object) => JSON.stringify(o);
 const op = (id: string, invokedAt: number, outcome: Operation['outcome'], extra: Partial<Operation> = {}): Operation => ({

@@ -2,12 +2,12 @@
  * Fault drivers against the in-memory ContainerOps: the saga's guarantees per kind (restore twice,
  * restore after a partial or missing inject, overlapping faults, residue before and after).
  */
-import { injectFault, restoreFault, verifyFault } from '../../src/activities/faults';
-import type { FaultRecord } from '../../src/activities/types';
-import { FaultlineError } from '../../src/errors';
-import { CONTAINER_FAULT_KINDS, type ContainerFaultKind, FaultSpec } from '../../src/spec/faults';
-import { FakeClock } from './fakes/clock';
-import { FakeContainerOps } from './fakes/container-ops';
+import { injectFault, restoreFault, verifyFault } from '../../../../src/activities/faults';
+import type { FaultRecord } from '../../../../src/activities/types';
+import { FaultlineError } from '../../../../src/errors';
+import { CONTAINER_FAULT_KINDS, type ContainerFaultKind, FaultSpec } from '../../../../src/spec/faults';
+import { FakeClock } from '../../fakes/clock';
+import { FakeContainerOps } from '../../fakes/container-ops';
 
 const PROJECT = 'p1';
 

@@ -4,11 +4,11 @@
  */
 import { type Server, createServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
-import { runProbe, timeToGreen } from '../../src/activities/probes';
-import type { StackHandle } from '../../src/activities/types';
-import { ProbeSpec } from '../../src/spec/probes';
-import { FakeClock } from './fakes/clock';
-import { FakeContainerOps } from './fakes/container-ops';
+import { runProbe, timeToGreen } from '../../../../src/activities/probes';
+import type { StackHandle } from '../../../../src/activities/types';
+import { ProbeSpec } from '../../../../src/spec/probes';
+import { FakeClock } from '../../fakes/clock';
+import { FakeContainerOps } from '../../fakes/container-ops';
 
 const stack: StackHandle = { project: 'p1', ports: {}, services: ['nats'] };
 
