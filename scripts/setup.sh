@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One idempotent setup for a fresh machine: Docker engine, Temporal CLI, local images, npm packages,
-# compiled sources. Called by `npm run demo`, `npm test` and .ci/run; safe to run again and again.
+# One idempotent setup for a fresh machine: Docker engine, Temporal CLI and time-skipping test server,
+# local images, npm packages, compiled sources. Called by `npm run demo`, `npm test` and .ci/run; safe to run again and again.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -66,6 +66,40 @@ ensure_chromium() {
     return
   fi
   apt_install chromium
+}
+
+# ---------- Temporal time-skipping test server (workflow tests that wait on timers) ----------
+# The SDK would download its own build, which cannot work without internet; the same server ships
+# as the Java artifact io.temporal:temporal-test-server on Maven Central. Its jars go to
+# $TOOLS/temporal-test-server/lib, bin/temporal-test-server runs it, and a class-data archive made
+# once here brings its start from ~3 s to ~0.5 s (the SDK gives a test server 5 s to listen).
+ensure_test_server() {
+  local pom="$ROOT/infra/test-server/pom.xml" dir="${FAULTLINE_TEST_SERVER_DIR:-$TOOLS/temporal-test-server}"
+  local h; h="$(sha256sum "$pom" | cut -c1-16)"
+  if [ -x "$dir/bin/temporal-test-server" ] && [ "$(cat "$dir/.inputs" 2>/dev/null)" = "$h" ]; then return; fi
+  command -v java >/dev/null || apt_install default-jre-headless
+  command -v mvn >/dev/null || apt_install maven
+  say "installing the Temporal test server (Maven Central io.temporal:temporal-test-server) into $dir"
+  rm -rf "$dir" && mkdir -p "$dir/bin"
+  mvn -B -q -f "$pom" dependency:copy-dependencies -DoutputDirectory="$dir/lib" >"$STATE/mvn.log" 2>&1 \
+    || die "fetching the Temporal test server failed, see $STATE/mvn.log"
+  cat >"$dir/bin/temporal-test-server" <<'WRAPPER'
+#!/bin/sh
+# Usage: temporal-test-server <port> (what the Temporal SDK runs for an 'existing-path' test server).
+home="$(cd "$(dirname "$0")/.." && pwd)"
+exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:SharedArchiveFile="$home/classes.jsa" \
+  -cp "$home/lib/*" io.temporal.testserver.TestServer "$@"
+WRAPPER
+  chmod +x "$dir/bin/temporal-test-server"
+  # One start with -XX:ArchiveClassesAtExit writes the archive when the server is stopped.
+  local port=17299
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$dir/classes.jsa" \
+    -cp "$dir/lib/*" io.temporal.testserver.TestServer "$port" >"$STATE/test-server-cds.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+  [ -f "$dir/classes.jsa" ] || say "warning: no class-data archive for the test server (it starts slower), see $STATE/test-server-cds.log"
+  echo "$h" >"$dir/.inputs"
 }
 
 # ---------- images ----------
@@ -158,6 +192,7 @@ ensure_build() {
 
 ensure_docker
 ensure_temporal
+ensure_test_server
 ensure_chromium
 ensure_node_modules
 # Compiled before the images: an image's prepare.sh may copy compiled code (the lab services).

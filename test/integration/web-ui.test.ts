@@ -15,11 +15,11 @@ import { planSummary } from '../../src/spec/plan';
 import { SA_SCENARIO } from '../../src/temporal/search-attributes';
 import { until } from '../helpers/until';
 import { FakeWorld } from '../workflows/fake-world';
-import { type Harness, baseSpec, startHarness } from '../workflows/harness';
+import { type DevHarness, baseSpec, startHarness } from '../workflows/harness';
 import { Worker } from '@temporalio/worker';
 
 const CHROMIUM = '/usr/bin/chromium';
-let h: Harness;
+let h: DevHarness;
 let browser: BrowserContext;
 let profile: string;
 

@@ -1,5 +1,5 @@
 /**
- * The `chain` workflow on a real dev server with a fake activity world: children in serial and
+ * The `chain` workflow on the time-skipping test server with a fake activity world: children in serial and
  * parallel, overlapping fault windows, stop at the first failure (and continueOnFailure), a shared
  * stack, a named scenario type as a child, and abort.
  */
@@ -9,13 +9,13 @@ import { chainStatusQuery } from '../../src/workflows/chain-messages';
 import { abortSignal } from '../../src/workflows/messages';
 import { until } from '../helpers/until';
 import { FakeWorld } from './fake-world';
-import { type Harness, baseSpec, runWorkflow, startHarness } from './harness';
+import { type Harness, baseSpec, runWorkflow, startTimeSkippingHarness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startTimeSkippingHarness();
 });
-afterAll(async () => h?.t.teardown());
+afterAll(async () => h?.teardown());
 
 const exp = (name: string, service: string, o: Partial<ExperimentInput> = {}): ExperimentInput =>
   baseSpec({ name, steadyState: [], probes: {}, method: [{ fault: { kind: 'container-pause', target: { service } }, duration: '300ms' }], ...o });
@@ -26,7 +26,7 @@ test('serial children each run as a child workflow and pass', async () => {
   const r = await runWorkflow<ChainResult>(h, w, 'chain', [{ name: 'two', steps: [{ experiment: exp('one', 'a') }, { experiment: exp('two', 'b') }] }]);
   expect(r.outcome).toBe('passed');
   expect(r.children.map((c) => [c.path, c.outcome])).toEqual([['steps[0]', 'passed'], ['steps[1]', 'passed']]);
-  const d = await h.t.client.workflow.getHandle(r.children[0].workflowId).describe();
+  const d = await h.client.workflow.getHandle(r.children[0].workflowId).describe();
   expect(d.type).toBe('experiment');
   expect(d.parentExecution?.workflowId).toBe(r.workflowId);
   expect(w.calls.filter((c) => c === 'stackUp')).toHaveLength(2);
@@ -68,32 +68,21 @@ test('parallel and nested blocks overlap fault windows on a shared stack', async
   ]);
   expect(r.outcome).toBe('passed');
   expect(r.children).toHaveLength(2);
-  const [first, second] = await Promise.all(r.children.map((c) => h.t.client.workflow.getHandle(c.workflowId).result()));
-  // The second window opened while the first was still open: the faults overlapped.
-  expect(second.faults[0].injectedAt).toBeLessThan(first.faults[0].restoredAt!);
-  expect(second.faults[0].injectedAt).toBeGreaterThan(first.faults[0].injectedAt!);
+  const [first, second] = await Promise.all(r.children.map((c) => h.client.workflow.getHandle(c.workflowId).result()));
+  // The second window opened while the first was still open: the faults overlapped (workflow time).
+  expect(second.faults[0].requestedAt).toBeLessThan(first.faults[0].restoreRequestedAt!);
+  expect(second.faults[0].requestedAt).toBeGreaterThan(first.faults[0].requestedAt!);
   // One stack: started and torn down once by the chain, children leave it up.
   expect(w.calls.filter((c) => c === 'stackDown')).toHaveLength(1);
   expect(first.project).toBe(second.project);
   expect(w.clean()).toBe(true);
 });
 
-test('a named scenario type runs as a child with its built-in scenario', async () => {
-  const w = new FakeWorld(['nats-1', 'nats-2', 'nats-3']);
-  w.greenAfterMs = 0;
-  const r = await runWorkflow<ChainResult>(h, w, 'chain', [{ name: 'named', steps: [{ scenario: 'nats-kill-recovery' }] }]);
-  expect(r.children[0].type).toBe('natsKillRecovery');
-  const d = await h.t.client.workflow.getHandle(r.children[0].workflowId).describe();
-  expect(d.type).toBe('natsKillRecovery');
-  expect(r.children[0].reasons).toEqual([]);
-  expect(r.outcome).toBe('passed');
-});
-
 test('abort stops the chain and restores the running child', async () => {
   const w = new FakeWorld(['a', 'b']);
   const long = exp('long', 'a', { method: [{ fault: { kind: 'container-pause', target: { service: 'a' } }, duration: '10m' }] });
   const r = await runWorkflow<ChainResult>(h, w, 'chain', [{ name: 'aborted', steps: [{ experiment: long }, { experiment: exp('never', 'b') }] }], async (id) => {
-    const handle = h.t.client.workflow.getHandle(id);
+    const handle = h.client.workflow.getHandle(id);
     await until('the first child to inject its fault', () => !w.clean(), { timeoutMs: 10_000, everyMs: 100 });
     expect((await handle.query(chainStatusQuery)).children).toHaveLength(1);
     await handle.signal(abortSignal, 'game day over');

@@ -1,23 +1,19 @@
 /**
- * The `experiment` workflow on a real Temporal dev server with a fake activity world: saga order,
+ * The `experiment` workflow on the time-skipping test server with a fake activity world: saga order,
  * abort, cancel, half-applied injects, failing restores, residue and checks.
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Journal } from '../../src/report/journal';
 import type { ExperimentInput } from '../../src/spec';
 import { abortSignal } from '../../src/workflows/messages';
-import type { TestTemporal } from '../helpers/temporal';
 import { FakeWorld } from './fake-world';
-import { type Harness, baseSpec, runWorkflow, startHarness, waitStatus } from './harness';
+import { type Harness, baseSpec, runWorkflow, startTimeSkippingHarness, waitStatus } from './harness';
 
 let h: Harness;
-let t: TestTemporal;
-
 beforeAll(async () => {
-  h = await startHarness();
-  t = h.t;
+  h = await startTimeSkippingHarness();
 });
-afterAll(async () => t?.teardown());
+afterAll(async () => h?.teardown());
 
 const spec = (overrides: Partial<ExperimentInput> = {}): ExperimentInput =>
   baseSpec({ checks: [{ kind: 'time-to-green', probe: 'up', within: '10s' }], ...overrides });
@@ -43,7 +39,7 @@ test('a clean run passes and follows the saga order', async () => {
 test('activity summaries read like the plan in the Web UI', async () => {
   const w = new FakeWorld(['a']);
   const j = await run(w, spec());
-  const history = await t.client.workflow.getHandle(j.workflowId).fetchHistory();
+  const history = await h.client.workflow.getHandle(j.workflowId).fetchHistory();
   const summaries = (history.events ?? [])
     .filter((e) => e.activityTaskScheduledEventAttributes)
     .map((e) => JSON.parse(Buffer.from(e.userMetadata?.summary?.data ?? []).toString() || '""') as string);
@@ -72,7 +68,7 @@ test('abort during a fault restores it and ends aborted', async () => {
   const j = await run(w, spec({ method: [{ fault: { kind: 'container-pause', target: { service: 'a' } }, duration: '5m' }] }), async (id) => {
     await waitStatus(h, id, (s) => s.activeFaults.length === 1);
     expect(w.clean()).toBe(false);
-    await t.client.workflow.getHandle(id).signal(abortSignal, 'game day over');
+    await h.client.workflow.getHandle(id).signal(abortSignal, 'game day over');
   });
   expect(j.outcome).toBe('aborted');
   expect(j.reasons[0]).toContain('game day over');
@@ -84,7 +80,7 @@ test('cancelling the workflow still restores', async () => {
   const w = new FakeWorld(['a']);
   const j = await run(w, spec({ method: [{ fault: { kind: 'container-stop', target: { service: 'a' } } }, { wait: '5m' }] }), async (id) => {
     await waitStatus(h, id, (s) => s.activeFaults.length === 1);
-    await t.client.workflow.getHandle(id).cancel();
+    await h.client.workflow.getHandle(id).cancel();
   });
   expect(j.outcome).toBe('aborted');
   expect(w.clean()).toBe(true);

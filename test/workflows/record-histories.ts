@@ -11,10 +11,10 @@ import { temporalCliPath } from '../../src/temporal/config';
 import type { ExperimentInput } from '../../src/spec';
 import { abortSignal, extendUpdate, pauseSignal, resumeSignal } from '../../src/workflows/messages';
 import { FakeWorld } from './fake-world';
-import { type Harness, baseSpec, runWorkflow, startHarness, waitStatus } from './harness';
+import { type DevHarness, baseSpec, runWorkflow, startHarness, waitStatus } from './harness';
 
 const OUT = join(__dirname, 'histories');
-let h: Harness;
+let h: DevHarness;
 beforeAll(async () => {
   h = await startHarness();
 });
