@@ -9,13 +9,13 @@ import { Worker } from '@temporalio/worker';
 import type { Journal } from '../../src/report/journal';
 import { dataConverterFromEnv } from '../../src/temporal/codec';
 import { FakeWorld } from './fake-world';
-import { type Harness, baseSpec, startHarness } from './harness';
+import { type DevHarness, baseSpec, startHarness } from './harness';
 
-let h: Harness;
+let h: DevHarness;
 beforeAll(async () => {
   h = await startHarness();
 });
-afterAll(async () => h?.t.teardown());
+afterAll(async () => h?.teardown());
 
 const MARKER = `marker-${randomBytes(6).toString('hex')}`;
 
