@@ -97,7 +97,8 @@ WRAPPER
     -cp "$dir/lib/*" io.temporal.testserver.TestServer "$port" >"$STATE/test-server-cds.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
   [ -f "$dir/classes.jsa" ] || say "warning: no class-data archive for the test server (it starts slower), see $STATE/test-server-cds.log"
   echo "$h" >"$dir/.inputs"
 }
