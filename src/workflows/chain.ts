@@ -19,7 +19,7 @@ import type { Journal, Outcome } from '../report/journal';
 import { type Chain, type ChainStep, parseChain } from '../spec/chain';
 import { toMs } from '../spec/duration';
 import { SA_OUTCOME, SA_PHASE, SA_SCENARIO } from '../temporal/search-attributes';
-import { long, summary } from './activities';
+import { long, summary } from './proxies';
 import { type ChainChild, type ChainResult, chainOutcome, childInput } from './chain-children';
 import { projectName } from './experiment';
 import { abortSignal } from './messages';

@@ -4,7 +4,7 @@
  * and restores their faults with the same idempotent restore activity, then frees their leases.
  */
 import type { FaultRecord } from '../activities/types';
-import { quick, restoring, summary } from './activities';
+import { quick, restoring, summary } from './proxies';
 import { errorText } from './saga';
 
 export interface JanitorInput {
