@@ -9,12 +9,13 @@ import type { StackHandle } from '../activities/types';
 import { type Experiment, describeTarget } from '../spec';
 import { selectTargets } from '../spec/select';
 import { SA_OUTCOME } from '../temporal/search-attributes';
+import { errorText } from '../errors';
 import { runChecks } from './checks';
 import type { ContinuousProbes } from './continuous';
 import { releaseLeases } from './lease';
 import { long, quick, restoring, summary } from './proxies';
 import type { RunRecorder } from './recorder';
-import { type Saga, errorText } from './saga';
+import type { Saga } from './saga';
 import type { Workloads } from './workloads';
 
 export interface FinishContext {

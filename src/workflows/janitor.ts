@@ -4,8 +4,8 @@
  * and restores their faults with the same idempotent restore activity, then frees their leases.
  */
 import type { FaultRecord } from '../activities/types';
+import { errorText } from '../errors';
 import { quick, restoring, summary } from './proxies';
-import { errorText } from './saga';
 
 export interface JanitorInput {
   /** How far back to look for closed runs, in ms (default one day). */

@@ -6,8 +6,8 @@
  */
 import type { RestoreResult } from '../activities/types';
 import { type ExperimentStatus, type FaultEntry, type Journal, type Outcome, type Phase, type ProbeRecord, type SeriesRecord, emptyJournal } from '../report/journal';
+import { errorText } from '../errors';
 import { type RunEvent, verdictOf, worstOutcome } from './run-events';
-import { errorText } from './saga';
 import { restoreBound } from './stop-conditions';
 
 type JournalHead = Pick<Journal, 'workflowId' | 'runId' | 'experiment' | 'hypothesis' | 'startedAt'> & { project?: string };

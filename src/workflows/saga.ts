@@ -6,6 +6,7 @@
 import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
 import type { FaultRecord } from '../activities/types';
 import { SA_FAULTS } from '../temporal/search-attributes';
+import { errorText } from '../errors';
 import { quick, restoring, summary } from './proxies';
 import type { RunRecorder } from './recorder';
 
@@ -104,12 +105,4 @@ export class Saga {
       this.rec.record({ kind: 'restore-failed', faultId, error: err });
     }
   }
-}
-
-export function errorText(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as { cause?: unknown }).cause;
-    return cause instanceof Error && cause.message && cause.message !== err.message ? `${err.message}: ${cause.message}` : err.message;
-  }
-  return String(err);
 }

@@ -6,9 +6,9 @@
 import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 import type { StackHandle } from '../activities/types';
 import { type Experiment, describeWorkload } from '../spec';
+import { errorText } from '../errors';
 import { background, quick, summary } from './proxies';
 import type { RunRecorder } from './recorder';
-import { errorText } from './saga';
 
 const STOP_TIMEOUT_MS = 30_000;
 
