@@ -12,8 +12,9 @@ import { stopDevServer } from '../temporal/dev-server';
 import { consoleOutput } from './output';
 import { checkScenario } from './preflight';
 import { runCommand } from './run';
-import { abortCommand, statusCommand } from './status';
-import { abortAllCommand, controlCommand } from './control';
+import { statusCommand } from './status';
+import { abortAllCommand, abortCommand } from './abort';
+import { controlCommand } from './control';
 import { type ScheduleCreateOptions, scheduleCreate, scheduleDelete, scheduleList } from './schedule';
 import { workerCommand } from './worker';
 

@@ -5,7 +5,7 @@ import { toMs } from '../../spec/duration';
 import type { StackHandle, StackUpInput } from '../types';
 import { startContainer } from './container';
 import { type WaitTarget, throwIfAborted, waitReady } from './health';
-import { stackPorts } from './ports';
+import { stackPorts } from './published-ports';
 import { ensureImages, ensureNetworks, ensureVolumes } from './resources';
 
 /**
