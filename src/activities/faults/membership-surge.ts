@@ -6,9 +6,10 @@ import type { FaultOf } from '../../spec/faults';
 import type { ContainerRef, FaultRecord } from '../types';
 import type { CloneOps } from './clone-ops';
 import type { FaultContext, FaultDeps, FaultDriver, SelfRevert, TargetOutcome } from './driver';
+import { LABELS } from '../docker/labels';
 
 type Surge = FaultOf<'membership-surge'>;
-export const SURGE_LABEL = 'faultline.surge';
+export const SURGE_LABEL = LABELS.surge;
 
 /** Short, stable per fault and target: container names must be unique on the engine. */
 export const surgeTag = (faultId: string, target: ContainerRef): string =>
@@ -34,7 +35,7 @@ export const membershipSurge: FaultDriver<Surge> = {
         alias: name,
         cmd: ctx.fault.command?.map((a) => a.replaceAll('{name}', name)),
         // A service of its own keeps clones out of target selection by the target's service.
-        labels: { 'faultline.service': `${ctx.target.service ?? 'clone'}-surge`, [SURGE_LABEL]: surgeTag(ctx.faultId, ctx.target) },
+        labels: { [LABELS.service]: `${ctx.target.service ?? 'clone'}-surge`, [SURGE_LABEL]: surgeTag(ctx.faultId, ctx.target) },
       });
     }
     return `${ctx.target.name}: started ${names.length} clone(s): ${names.join(', ')}`;

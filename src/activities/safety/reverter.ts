@@ -9,7 +9,8 @@ import { FaultlineError } from '../../errors';
 import type { SelfRevert } from '../faults/driver';
 import { runOfFault } from '../faults/lifecycle';
 import type { ContainerRef, FaultRecord } from '../types';
-import { HELPER_IMAGE, LABEL, type Helper, helperName, listHelpers, removeHelper, statusOf } from './helpers';
+import { statusOf } from '../docker/status';
+import { HELPER_IMAGE, LABEL, type Helper, helperName, listHelpers, removeHelper } from './helpers';
 
 /** Sleeps in whole seconds while far from the deadline, then in short steps, then reverts with retries. */
 const RUNNER = `set -u

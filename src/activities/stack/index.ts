@@ -5,4 +5,4 @@ export { stackPorts } from './published-ports';
 export { checkAgainstStack } from './check';
 export { collectLogs } from './logs';
 export { validateAgainstStack } from './validate';
-export { LABEL_PROJECT, LABEL_SERVICE, containerName } from './docker-spec';
+export { containerName } from './docker-spec';
