@@ -8,7 +8,8 @@ import Docker from 'dockerode';
 import { createContainerOps } from '../../src/activities/docker/container-ops';
 import { injectFault } from '../../src/activities/faults';
 import { HELPER_IMAGE } from '../../src/activities/safety/helpers';
-import { armReverters, disarmReverters } from '../../src/activities/safety/reverter';
+import { armReverters as armWith, disarmReverters } from '../../src/activities/safety/reverter';
+import { selfRevertFor } from '../../src/activities/wiring';
 import { systemClock } from '../../src/activities/ports';
 import type { FaultRecord } from '../../src/activities/types';
 import type { FaultSpec } from '../../src/spec';
@@ -19,6 +20,8 @@ const docker = new Docker();
 const deps = { ops: createContainerOps(docker), clock: systemClock };
 const made: string[] = [];
 const runs: string[] = [];
+/** The reverters as the worker arms them, with the registry's self-revert scripts. */
+const armReverters = (d: Docker, rec: FaultRecord) => armWith(d, rec, selfRevertFor);
 
 afterAll(async () => {
   for (const r of runs) for (const h of await helpersOf(r)) await docker.getContainer(h.id).remove({ force: true }).catch(() => undefined);
