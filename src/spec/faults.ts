@@ -1,88 +1,57 @@
+/**
+ * The fault kinds, assembled from their declarations (one file per family, each declaration next to
+ * its schema). `FaultSpec`, `FaultKind` and the schema map are derived from this one list; the
+ * driver registry in src/activities/faults is typed against it, so a declared kind without a driver
+ * fails to compile.
+ */
 import { z } from 'zod';
-import { Duration, formatDuration } from './duration';
-import {
-  NetworkBandwidth,
-  NetworkLatency,
-  NetworkLoss,
-  NetworkPartition,
-  NetworkReset,
-  NetworkTimeout,
-  describeTraffic,
-  describeVia,
-} from './network';
-import { MembershipSurge } from './surge';
-import { ProcessKill, describeProcess } from './process';
-import { Target, describeTarget } from './target';
+import { CONTAINER_FAULTS } from './container-faults';
+import type { FaultDeclaration } from './fault-kind';
+import { NETWORK_FAULTS } from './network';
+import { PROCESS_KILL } from './process';
+import { MEMBERSHIP_SURGE } from './surge';
+import type { Target } from './target';
 
-/** The fault kinds. The driver map in src/activities/faults is typed against this same object. */
-const SIGNAL = z.string().regex(/^(SIG[A-Z0-9]+|\d+)$/, 'expected a signal name like SIGKILL or SIGTERM');
+export type { FaultDeclaration, FaultPort, ServiceRef, TargetShape } from './fault-kind';
 
-export const FAULT_SCHEMAS = {
-  'container-kill': z.object({ kind: z.literal('container-kill'), target: Target, signal: SIGNAL.default('SIGKILL') }).strict(),
-  'container-stop': z
-    .object({ kind: z.literal('container-stop'), target: Target, grace: Duration.default('10s') })
-    .strict(),
-  'container-restart': z
-    .object({ kind: z.literal('container-restart'), target: Target, grace: Duration.default('0s') })
-    .strict(),
-  'container-pause': z.object({ kind: z.literal('container-pause'), target: Target }).strict(),
-  'network-partition': NetworkPartition,
-  'network-loss': NetworkLoss,
-  'network-latency': NetworkLatency,
-  'network-bandwidth': NetworkBandwidth,
-  'network-timeout': NetworkTimeout,
-  'network-reset': NetworkReset,
-  'membership-surge': MembershipSurge,
-  'process-kill': ProcessKill,
-} as const;
+/** In this order in the JSON Schema, the docs table and the unknown-kind message. */
+export const FAULT_DECLARATION_LIST = [...CONTAINER_FAULTS, ...NETWORK_FAULTS, MEMBERSHIP_SURGE, PROCESS_KILL] as const;
 
-export type FaultKind = keyof typeof FAULT_SCHEMAS;
-export const FAULT_KINDS = Object.keys(FAULT_SCHEMAS) as FaultKind[];
-/** Kinds that act on a container's lifecycle through the Docker API (the rest act on its network). */
-export type ContainerFaultKind = Extract<FaultKind, `container-${string}`>;
-export const CONTAINER_FAULT_KINDS = FAULT_KINDS.filter((k): k is ContainerFaultKind => k.startsWith('container-'));
-export const FaultSpec = z.discriminatedUnion('kind', [
-  FAULT_SCHEMAS['container-kill'],
-  FAULT_SCHEMAS['container-stop'],
-  FAULT_SCHEMAS['container-restart'],
-  FAULT_SCHEMAS['container-pause'],
-  FAULT_SCHEMAS['network-partition'],
-  FAULT_SCHEMAS['network-loss'],
-  FAULT_SCHEMAS['network-latency'],
-  FAULT_SCHEMAS['network-bandwidth'],
-  FAULT_SCHEMAS['network-timeout'],
-  FAULT_SCHEMAS['network-reset'],
-  FAULT_SCHEMAS['membership-surge'],
-  FAULT_SCHEMAS['process-kill'],
-]);
+type Declared = (typeof FAULT_DECLARATION_LIST)[number];
+export type FaultKind = Declared['kind'];
+/** The declaration of one kind with its concrete schema and port list. */
+export type FaultDeclarationOf<K extends FaultKind> = Extract<Declared, { kind: K }>;
+
+export const FAULT_KINDS: FaultKind[] = FAULT_DECLARATION_LIST.map((d) => d.kind);
+
+type SchemaMap = { [K in FaultKind]: FaultDeclarationOf<K>['schema'] };
+// Built from the list, so it cannot name a kind the list does not; the registry test checks the order.
+export const FAULT_SCHEMAS = Object.fromEntries(FAULT_DECLARATION_LIST.map((d) => [d.kind, d.schema])) as SchemaMap;
+
+type Schema = Declared['schema'];
+const schemas = FAULT_DECLARATION_LIST.map((d): Schema => d.schema);
+export const FaultSpec = z.discriminatedUnion('kind', schemas as [Schema, ...Schema[]]);
 export type FaultSpec = z.infer<typeof FaultSpec>;
 export type FaultOf<K extends FaultKind> = Extract<FaultSpec, { kind: K }>;
 
+/** Kinds that act on a container's lifecycle through the Docker API. */
+export type ContainerFaultKind = Extract<FaultKind, `container-${string}`>;
+export const CONTAINER_FAULT_KINDS = FAULT_KINDS.filter((k): k is ContainerFaultKind => k.startsWith('container-'));
+
+type DeclarationMap = { [K in FaultKind]: FaultDeclaration<FaultOf<K>> };
+const DECLARATIONS = Object.fromEntries(FAULT_DECLARATION_LIST.map((d) => [d.kind, d])) as unknown as DeclarationMap;
+
+/** Indexing the mapped type with a generic key keeps each declaration paired with its own spec type. */
+export function faultDeclaration<K extends FaultKind>(kind: K): FaultDeclaration<FaultOf<K>> {
+  return DECLARATIONS[kind];
+}
+
 export function describeFault(f: FaultSpec): string {
-  if (f.kind === 'process-kill') return `kill host ${describeProcess(f.process)} with ${f.signal}`;
-  const on = describeTarget(f.target);
-  switch (f.kind) {
-    case 'container-kill':
-      return `kill ${on} with ${f.signal}`;
-    case 'container-stop':
-      return `stop ${on} (grace ${formatDuration(f.grace)})`;
-    case 'container-restart':
-      return `restart ${on} (grace ${formatDuration(f.grace)})`;
-    case 'container-pause':
-      return `pause ${on}`;
-    case 'network-partition':
-      return `partition ${on} from ${describeTraffic(f)}`;
-    case 'network-loss':
-      return `drop ${Math.round(f.probability * 100)}% of ${describeTraffic(f)} at ${on}`;
-    case 'membership-surge':
-      return `add ${f.count} clone(s) of ${on}`;
-    case 'network-latency':
-      return `add ${formatDuration(f.latency)} latency ${describeVia(f)} at ${on}`;
-    case 'network-bandwidth':
-      return `limit bandwidth to ${f.rate} KB/s ${describeVia(f)} at ${on}`;
-    case 'network-timeout':
-      return `stall connections ${describeVia(f)} at ${on}`;
-    case 'network-reset':
-      return `reset connections ${describeVia(f)} at ${on}`;
-  }
+  return faultDeclaration(f.kind).describe(f);
+}
+
+/** The fault's container target; undefined for a kind that acts on the worker's host. */
+export function faultTarget(f: FaultSpec): Target | undefined {
+  const shape = faultDeclaration(f.kind).target;
+  return shape.on === 'containers' ? shape.of(f) : undefined;
 }
