@@ -12,9 +12,10 @@ import type { Journal } from '../report/journal';
 import type { Experiment } from '../spec';
 import { loadComposeFile, selectServices } from '../spec/compose';
 import { runDir, writeJournalFiles } from './artifacts/write';
-import { createCloneOps } from './faults/clone-ops';
 import { type CheckVerdict, type HistoryCheckInput, evaluateCheck } from './checks';
-import { injectFault, restoreFault, verifyFault } from './faults';
+import { createCloneOps } from './docker/clone-ops';
+import { createFaultDrivers, injectFault, restoreFault, verifyFault } from './faults';
+import { hostOps } from './host/processes';
 import { createNetOps } from './net/ops';
 import type { Clock, ContainerOps } from './ports';
 import { runProbe, timeToGreen } from './probes';
@@ -61,6 +62,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const { docker, ops, clock } = deps;
   const driverDeps = { ops, clock, net: createNetOps(docker), clones: createCloneOps(docker) };
+  const drivers = createFaultDrivers({ ...driverDeps, host: hostOps });
   return {
     async validateStack(exp: Experiment): Promise<{ services: string[] }> {
       return boundary(async () => {
@@ -102,15 +104,15 @@ export function createActivities(deps: ActivityDeps) {
     async injectFault(rec: FaultRecord): Promise<InjectResult> {
       return boundary(async () => {
         // The dead-man switch is armed before the target is touched, so no instant of the fault is uncovered.
-        const reverters = await armReverters(docker, rec);
-        const r = await injectFault(driverDeps, rec);
+        const reverters = await armReverters(docker, rec, drivers);
+        const r = await injectFault(drivers, rec);
         return reverters.length > 0 ? { ...r, details: [...r.details, `dead-man switch armed until ${new Date(rec.deadlineAt ?? 0).toISOString()}`] } : r;
       });
     },
     async restoreFault(rec: FaultRecord): Promise<RestoreResult> {
       return boundary(() =>
         withHeartbeat(async () => {
-          const r = await restoreFault(driverDeps, rec);
+          const r = await restoreFault(drivers, rec);
           // Only after every target is restored: a failed restore keeps its reverter as the safety net.
           const fired = (await disarmReverters(docker, rec.faultId)).filter((d) => d.fired);
           for (const d of fired) {
@@ -127,7 +129,7 @@ export function createActivities(deps: ActivityDeps) {
       return boundary(async () => {
         const run = rec.faultId.slice(0, rec.faultId.lastIndexOf('/'));
         await acquireLease(docker, clock, { run, faultId: rec.faultId, targets: rec.targets, expiresAt: rec.deadlineAt ?? clock.now() });
-        return { reverters: await armReverters(docker, rec) };
+        return { reverters: await armReverters(docker, rec, drivers) };
       });
     },
     async acquireLease(input: LeaseInput): Promise<LeaseResult> {
@@ -143,7 +145,7 @@ export function createActivities(deps: ActivityDeps) {
       return boundary(() => findOrphans(Context.current().client, docker, { lookbackMs: input.lookbackMs, now: clock.now() }));
     },
     async verifyFault(rec: FaultRecord): Promise<VerifyResult> {
-      return boundary(() => verifyFault(driverDeps, rec));
+      return boundary(() => verifyFault(drivers, rec));
     },
     async runProbe(input: ProbeInput): Promise<Sample> {
       return boundary(() => runProbe(driverDeps, input));

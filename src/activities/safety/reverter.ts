@@ -6,8 +6,7 @@
  */
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
-import { driverFor } from '../faults/registry';
-import type { SelfRevert } from '../faults/driver';
+import { type FaultDrivers, type SelfRevert, selfRevertFor } from '../faults';
 import type { ContainerRef, FaultRecord } from '../types';
 import { HELPER_IMAGE, LABEL, type Helper, helperName, listHelpers, removeHelper, statusOf } from './helpers';
 
@@ -31,13 +30,14 @@ echo reverted`;
  * only makes sure it runs. Called again with another `deadlineAt` (a run extended), it replaces the
  * reverter, so the switch always holds the record's current deadline. Kinds without selfRevert get none.
  */
-export async function armReverters(docker: Docker, rec: FaultRecord): Promise<string[]> {
-  const driver = driverFor(rec.spec.kind);
-  if (!driver.selfRevert || rec.deadlineAt === undefined) return [];
+export async function armReverters(docker: Docker, rec: FaultRecord, drivers: FaultDrivers): Promise<string[]> {
+  if (rec.deadlineAt === undefined) return [];
   const names: string[] = [];
   for (const target of rec.targets) {
+    const how = selfRevertFor(drivers, rec, target);
+    if (!how) return [];
     const name = helperName('reverter', rec.faultId, target.id);
-    await armOne(docker, name, rec, target, driver.selfRevert(rec, target));
+    await armOne(docker, name, rec, target, how);
     names.push(name);
   }
   return names;
