@@ -13,9 +13,10 @@ import { systemClock } from '../../src/activities/ports';
 import type { FaultRecord } from '../../src/activities/types';
 import type { FaultSpec } from '../../src/spec';
 import { helpersOf, waitFor } from '../helpers/safety';
+import { realDrivers } from '../helpers/fault-drivers';
 
 const docker = new Docker();
-const deps = { ops: createContainerOps(docker), clock: systemClock };
+const drivers = realDrivers(docker);
 const made: string[] = [];
 const runs: string[] = [];
 
@@ -56,8 +57,8 @@ async function faultWithDeadline(spec: FaultSpec): Promise<{ rec: FaultRecord; i
   const runId = `fl5b-selfrevert-${randomBytes(3).toString('hex')}`;
   runs.push(runId);
   const rec: FaultRecord = { faultId: `${runId}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 1500 };
-  expect(await armReverters(docker, rec)).toHaveLength(1);
-  await injectFault(deps, rec);
+  expect(await armReverters(docker, rec, drivers)).toHaveLength(1);
+  await injectFault(drivers, rec);
   return { rec, id: t.id };
 }
 
@@ -99,8 +100,8 @@ test('container-kill with SIGSTOP: the reverter thaws the frozen process', async
 
 test('a reverter disarmed before its deadline never fires, and arming twice makes one', async () => {
   const { t, runId, rec } = await pauseRecord(60_000);
-  await armReverters(docker, rec);
-  await armReverters(docker, rec);
+  await armReverters(docker, rec, drivers);
+  await armReverters(docker, rec, drivers);
   expect((await helpersOf(runId)).filter((h) => h.state === 'running')).toHaveLength(1);
   expect(await disarmReverters(docker, rec.faultId)).toEqual([{ target: t.name, fired: false, exitCode: undefined }]);
   expect(await helpersOf(runId)).toEqual([]);
@@ -108,9 +109,9 @@ test('a reverter disarmed before its deadline never fires, and arming twice make
 
 test('arming again with another deadline moves the switch (a run that is extended)', async () => {
   const { t, runId, rec } = await pauseRecord(600_000);
-  await armReverters(docker, rec);
-  await injectFault(deps, rec);
-  await armReverters(docker, { ...rec, deadlineAt: Date.now() + 1000 });
+  await armReverters(docker, rec, drivers);
+  await injectFault(drivers, rec);
+  await armReverters(docker, { ...rec, deadlineAt: Date.now() + 1000 }, drivers);
   await waitFor('the moved deadline to fire', async () => ((await state(t.id)).paused ? undefined : true), 20_000);
   expect(await helpersOf(runId)).toHaveLength(1);
 });
@@ -119,5 +120,5 @@ test('container-restart arms no reverter: nothing is left to undo', async () => 
   const t = await target();
   const spec: FaultSpec = { kind: 'container-restart', target: { container: 'x', mode: 'all' }, grace: '0s' };
   const rec: FaultRecord = { faultId: 'fl5b-none/method[0]', stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 1000 };
-  expect(await armReverters(docker, rec)).toEqual([]);
+  expect(await armReverters(docker, rec, drivers)).toEqual([]);
 });

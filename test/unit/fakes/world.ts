@@ -5,6 +5,8 @@
  * restore must bring back: container states, rules, qdiscs, toxics, clones and processes.
  */
 import { type FaultDrivers, createFaultDrivers } from '../../../src/activities/faults';
+import type { HostOps } from '../../../src/activities/host/processes';
+import type { Clock } from '../../../src/activities/ports';
 import type { ContainerRef } from '../../../src/activities/types';
 import { FakeCloneOps } from './clone-ops';
 import { FakeClock } from './clock';
@@ -55,4 +57,9 @@ export async function fakeWorld(): Promise<FakeWorld> {
   ].sort();
 
   return { ops, clock, net, clones, host, toxiproxy, drivers, refs: { web, db, toxiproxy: proxy }, snapshot, close: () => toxiproxy.stop() };
+}
+
+/** The drivers over one FakeContainerOps, with fake network, clone and host ports unless `host` is given. */
+export function fakeDrivers(ops: FakeContainerOps, clock: Clock = new FakeClock(), host: HostOps = new FakeHostOps()): FaultDrivers {
+  return createFaultDrivers({ ops, clock, net: new FakeNetOps(ops), clones: new FakeCloneOps(ops), host });
 }
