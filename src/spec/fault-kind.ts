@@ -39,6 +39,8 @@ export interface FaultDocs {
   undoneBy: string;
   /** What the worker's host must have or allow. */
   host: string;
+  /** What the fault acts on, when the target shape alone does not say it (e.g. the Toxiproxy container). */
+  target?: string;
 }
 
 /** A declaration seen through the spec type it describes; what readers of the registry use. */

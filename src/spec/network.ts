@@ -121,6 +121,7 @@ export const NETWORK_LOSS = declareFault({
 
 const PROXY = { ports: ['net'], selfRevert: true } as const;
 const PROXY_HOST = 'toxiproxy: a Toxiproxy service in the stack; netem: root, `nsenter`, `tc` and the `sch_netem` module';
+const PROXY_TARGET = 'the Toxiproxy container (`via: toxiproxy`), or the containers whose traffic netem shapes';
 const PROXY_UNDO = "deleting the toxic named after the fault id (netem: the root qdisc with the fault's handle)";
 
 export const NETWORK_LATENCY = declareFault({
@@ -129,7 +130,7 @@ export const NETWORK_LATENCY = declareFault({
   target: CONTAINER_TARGET,
   describe: (f) => `add ${formatDuration(f.latency)} latency ${describeVia(f)} at ${describeTarget(f.target)}`,
   capabilities: PROXY,
-  docs: { breaks: 'delays traffic by `latency` (± `jitter`)', undoneBy: PROXY_UNDO, host: PROXY_HOST },
+  docs: { target: PROXY_TARGET, breaks: 'delays traffic by `latency` (± `jitter`)', undoneBy: PROXY_UNDO, host: PROXY_HOST },
 });
 
 export const NETWORK_BANDWIDTH = declareFault({
@@ -138,7 +139,7 @@ export const NETWORK_BANDWIDTH = declareFault({
   target: CONTAINER_TARGET,
   describe: (f) => `limit bandwidth to ${f.rate} KB/s ${describeVia(f)} at ${describeTarget(f.target)}`,
   capabilities: PROXY,
-  docs: { breaks: 'caps throughput at `rate` KB/s', undoneBy: PROXY_UNDO, host: PROXY_HOST },
+  docs: { target: PROXY_TARGET, breaks: 'caps throughput at `rate` KB/s', undoneBy: PROXY_UNDO, host: PROXY_HOST },
 });
 
 export const NETWORK_TIMEOUT = declareFault({
@@ -147,7 +148,7 @@ export const NETWORK_TIMEOUT = declareFault({
   target: CONTAINER_TARGET,
   describe: (f) => `stall connections ${describeVia(f)} at ${describeTarget(f.target)}`,
   capabilities: PROXY,
-  docs: { breaks: 'stops all data; Toxiproxy closes the connection after `timeout` (0: never)', undoneBy: PROXY_UNDO, host: PROXY_HOST },
+  docs: { target: PROXY_TARGET, breaks: 'stops all data; Toxiproxy closes the connection after `timeout` (0: never)', undoneBy: PROXY_UNDO, host: PROXY_HOST },
 });
 
 export const NETWORK_RESET = declareFault({
@@ -156,7 +157,7 @@ export const NETWORK_RESET = declareFault({
   target: CONTAINER_TARGET,
   describe: (f) => `reset connections ${describeVia(f)} at ${describeTarget(f.target)}`,
   capabilities: PROXY,
-  docs: { breaks: 'resets connections (TCP RST) after `timeout`; Toxiproxy only', undoneBy: 'deleting the toxic named after the fault id', host: 'a Toxiproxy service in the stack' },
+  docs: { target: 'the Toxiproxy container', breaks: 'resets connections (TCP RST) after `timeout`; Toxiproxy only', undoneBy: 'deleting the toxic named after the fault id', host: 'a Toxiproxy service in the stack' },
 });
 
 export const NETWORK_FAULTS = [NETWORK_PARTITION, NETWORK_LOSS, NETWORK_LATENCY, NETWORK_BANDWIDTH, NETWORK_TIMEOUT, NETWORK_RESET] as const;
