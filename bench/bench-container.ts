@@ -4,7 +4,7 @@
  * removed by that label so a half-finished create or an interrupted run leaves nothing behind.
  */
 import type Docker from 'dockerode';
-import { PROJECT_LABEL, SERVICE_LABEL } from '../src/activities/docker/container-ops';
+import { LABELS } from '../src/activities/docker/labels';
 
 export const BENCH_IMAGE = 'faultline/nats:local';
 export const BENCH_SERVICE = 'nats';
@@ -19,7 +19,7 @@ export async function startBenchContainer(docker: Docker, project: string): Prom
   const container = await docker.createContainer({
     name: `${project}-${BENCH_SERVICE}`,
     Image: BENCH_IMAGE,
-    Labels: { [PROJECT_LABEL]: project, [SERVICE_LABEL]: BENCH_SERVICE },
+    Labels: { [LABELS.project]: project, [LABELS.service]: BENCH_SERVICE },
     // No ports: the benchmark only drives the container's lifecycle, it never talks to NATS.
     HostConfig: { AutoRemove: false, RestartPolicy: { Name: 'no' } },
   });
@@ -35,7 +35,7 @@ export async function startBenchContainer(docker: Docker, project: string): Prom
 
 /** Force-removes every container of the bench project; safe to call any number of times. */
 export async function removeBenchContainers(docker: Docker, project: string): Promise<number> {
-  const infos = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+  const infos = await docker.listContainers({ all: true, filters: { label: [`${LABELS.project}=${project}`] } });
   await Promise.all(
     infos.map((i) =>
       docker

@@ -40,3 +40,16 @@ export class ValidationError extends FaultlineError {
     this.problems = problems;
   }
 }
+
+/**
+ * One line for an error in a journal, a log or a message: its message (or its code, or its name
+ * when it has no message), plus its cause's message when that adds something, as it does for the
+ * SDK's "Activity task failed" whose cause says what actually went wrong.
+ */
+export function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  const base = err.message || (typeof code === 'string' ? code : err.name);
+  const cause = err.cause instanceof Error && err.cause.message && !base.includes(err.cause.message) ? `: ${err.cause.message}` : '';
+  return `${base}${cause}`;
+}

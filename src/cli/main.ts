@@ -16,6 +16,7 @@ import { abortCommand, statusCommand } from './status';
 import { abortAllCommand, controlCommand } from './control';
 import { type ScheduleCreateOptions, scheduleCreate, scheduleDelete, scheduleList } from './schedule';
 import { workerCommand } from './worker';
+import { codecServerCommand } from './codec-server';
 
 export async function main(argv: string[]): Promise<number> {
   const out = consoleOutput();
@@ -124,6 +125,14 @@ export async function main(argv: string[]): Promise<number> {
       const text = JSON.stringify(experimentJsonSchema(), null, 2) + '\n';
       if (o.out) writeFileSync(o.out, text);
       else out.result(text);
+    });
+  program
+    .command('codec-server')
+    .description('decode encrypted payloads for the Web UI (needs FAULTLINE_CODEC_KEY); listens on 127.0.0.1')
+    .option('--port <port>', 'port to listen on', '8888')
+    .option('--ui-origin <url>', 'origin of the Web UI allowed to call it', 'http://127.0.0.1:8233')
+    .action(async (o: { port: string; uiOrigin: string }) => {
+      code = await codecServerCommand(o, out);
     });
   program
     .command('server')

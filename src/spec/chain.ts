@@ -4,13 +4,14 @@ import { Experiment, StackSpec } from './experiment';
 import { FaultSpec } from './faults';
 import { ValidationError } from '../errors';
 import { flattenIssues } from './issues';
+import { Name, kebabId } from './ids';
 
 /**
  * A chain composes experiments and faults in serial, parallel and nested blocks. Every experiment
  * and every bare fault runs as a child `experiment` workflow, so each has its own saga, journal and
  * page in the Web UI. Fault windows overlap when blocks run in parallel.
  */
-const StepId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are kebab-case').optional();
+const StepId = kebabId('step ids').optional();
 
 export const ChainExperimentStep = z.object({ id: StepId, experiment: Experiment }).strict();
 /** A named scenario type (`natsKillRecovery`), optionally with input overriding its built-in scenario. */
@@ -44,7 +45,7 @@ export const ChainStep: z.ZodType<ChainStep> = z.lazy(() =>
 
 export const Chain = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'names are kebab-case, at most 63 characters'),
+    name: Name,
     description: z.string().optional(),
     /** Keep running the remaining children after one fails (default: stop at the first failure). */
     continueOnFailure: z.boolean().default(false),

@@ -7,9 +7,9 @@ import { referenceProblems } from './references';
 import { Safety } from './safety';
 import { Rollback, Step } from './steps';
 import { WorkloadSpec } from './workloads';
+import { Name, kebabId } from './ids';
 
 /** One experiment, as written in a scenario file and as passed to the `experiment` workflow. */
-const Name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'names are kebab-case, at most 63 characters');
 
 export const StackSpec = z
   .object({
@@ -44,7 +44,7 @@ export const Experiment = z
     description: z.string().optional(),
     tags: z.array(z.string()).default([]),
     stack: StackSpec.optional(),
-    probes: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'probe ids are kebab-case'), ProbeSpec).default({}),
+    probes: z.record(kebabId('probe ids'), ProbeSpec).default({}),
     steadyState: z.array(SteadyStateProbe).default([]),
     continuous: z.array(ContinuousProbe).default([]),
     /** Background clients started once the stack is up and stopped after recovery; checks judge their histories. */

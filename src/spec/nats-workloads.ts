@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Duration } from './duration';
 import { EndpointFields, oneAddress } from './endpoint';
+import { kebabId } from './ids';
 
 /**
  * Schemas of the NATS workloads, listed beside the other kinds in workloads.ts. `nats-publish`
@@ -9,7 +10,7 @@ import { EndpointFields, oneAddress } from './endpoint';
  */
 const RATE = /^(\d+(?:\.\d+)?)\/(s|m)$/;
 const common = {
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'workload ids are kebab-case'),
+  id: kebabId('workload ids'),
   rate: z.string().regex(RATE, 'expected a rate like "50/s" or "120/m"'),
   timeout: Duration.default('2s'),
   concurrency: z.number().int().positive().max(256).default(16),

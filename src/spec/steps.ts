@@ -4,6 +4,7 @@ import { FaultSpec } from './faults';
 import { Expectation } from './expect';
 import { ProbeRef } from './probes';
 import { Target } from './target';
+import { kebabId } from './ids';
 
 /**
  * The method: faults, waits and one-off probes, composed in serial and parallel blocks. A fault
@@ -11,7 +12,7 @@ import { Target } from './target';
  */
 export const STEP_KEYS = ['fault', 'wait', 'probe', 'serial', 'parallel'] as const;
 
-const StepId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are kebab-case').optional();
+const StepId = kebabId('step ids').optional();
 
 export const FaultStep = z
   .object({

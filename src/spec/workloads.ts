@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Duration } from './duration';
 import { EndpointFields, describeEndpoint, oneAddress } from './endpoint';
 import { NatsConsumeSchema, NatsPublishSchema, NatsSubscribeSchema } from './nats-workloads';
+import { kebabId } from './ids';
 
 /**
  * The workload kinds: background clients that run from stack up until recovery has been measured
@@ -18,7 +19,7 @@ export function ratePerSecond(rate: string): number {
   return Number(m[1]) / (m[2] === 'm' ? 60 : 1);
 }
 
-export const WorkloadId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'workload ids are kebab-case');
+export const WorkloadId = kebabId('workload ids');
 
 const common = {
   id: WorkloadId,

@@ -6,6 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { FaultlineError } from '../errors';
+import { dataConverterFromEnv } from './codec';
 import type { TemporalSettings } from './config';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 
@@ -26,7 +27,7 @@ export async function connectClient(s: TemporalSettings): Promise<{ client: Clie
       cause: err,
     });
   }
-  return { connection, client: new Client({ connection, namespace: s.namespace }) };
+  return { connection, client: new Client({ connection, namespace: s.namespace, dataConverter: dataConverterFromEnv() }) };
 }
 
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {

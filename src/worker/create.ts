@@ -7,6 +7,7 @@ import Docker from 'dockerode';
 import { type ActivityDeps, createActivities } from '../activities';
 import { createContainerOps } from '../activities/docker/container-ops';
 import { systemClock } from '../activities/ports';
+import { dataConverterFromEnv } from '../temporal/codec';
 import { TASK_QUEUE } from '../temporal/search-attributes';
 
 export interface FaultlineWorkerOptions {
@@ -27,6 +28,8 @@ export function workflowsPath(): string {
 export async function createWorker(opts: FaultlineWorkerOptions): Promise<Worker> {
   const docker = opts.docker ?? new Docker();
   const deps: ActivityDeps = { docker, ops: createContainerOps(docker), clock: systemClock, artifactsRoot: opts.artifactsRoot };
+  // With FAULTLINE_CODEC_KEY set, every payload the worker sends is encrypted (docs/security.md).
+  const dataConverter = dataConverterFromEnv();
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
@@ -34,6 +37,7 @@ export async function createWorker(opts: FaultlineWorkerOptions): Promise<Worker
     activities: createActivities(deps),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
     ...(opts.identity ? { identity: opts.identity } : {}),
+    ...(dataConverter ? { dataConverter } : {}),
     stickyQueueScheduleToStartTimeout: '2s',
     shutdownGraceTime: '10s',
     shutdownForceTime: '30s',

@@ -24,7 +24,7 @@ import { type ChainChild, type ChainResult, chainOutcome, childInput } from './c
 import { projectName } from './experiment';
 import { abortSignal } from './messages';
 import { chainStatusQuery } from './chain-messages';
-import { errorText } from './saga';
+import { errorText } from '../errors';
 import { parseOrFail } from './invalid-input';
 
 export async function chain(input: unknown): Promise<ChainResult> {

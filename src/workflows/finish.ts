@@ -11,7 +11,8 @@ import { long, quick, restoring, summary } from './activities';
 import type { ContinuousProbes } from './continuous';
 import type { CheckContext } from './recovery';
 import type { Workloads } from './workloads';
-import { type Saga, errorText } from './saga';
+import { type Saga } from './saga';
+import { errorText } from '../errors';
 
 export interface FinishContext {
   exp: Experiment;

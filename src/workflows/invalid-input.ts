@@ -3,7 +3,7 @@
  * task forever while the run stays Running. Every problem is listed, non-retryable.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import { errorText } from './saga';
+import { errorText } from '../errors';
 
 export function parseOrFail<T>(what: string, parse: () => T): T {
   try {

@@ -5,7 +5,7 @@
  */
 import type { FaultRecord } from '../activities/types';
 import { quick, restoring, summary } from './activities';
-import { errorText } from './saga';
+import { errorText } from '../errors';
 
 export interface JanitorInput {
   /** How far back to look for closed runs, in ms (default one day). */

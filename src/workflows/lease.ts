@@ -9,7 +9,7 @@ import type { ContainerRef, LeaseHolder } from '../activities/types';
 import type { Journal } from '../report/journal';
 import { type Safety, toMs } from '../spec';
 import { quick, summary } from './activities';
-import { errorText } from './saga';
+import { errorText } from '../errors';
 
 const RETRY_MS = 1000;
 

@@ -7,6 +7,7 @@ import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow'
 import type { FaultRecord, RestoreResult } from '../activities/types';
 import type { FaultEntry } from '../report/journal';
 import { SA_FAULTS } from '../temporal/search-attributes';
+import { errorText } from '../errors';
 import { quick, restoring, summary } from './activities';
 
 export interface Compensation {
@@ -111,10 +112,3 @@ export class Saga {
   }
 }
 
-export function errorText(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as { cause?: unknown }).cause;
-    return cause instanceof Error && cause.message && cause.message !== err.message ? `${err.message}: ${cause.message}` : err.message;
-  }
-  return String(err);
-}

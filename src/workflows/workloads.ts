@@ -8,7 +8,7 @@ import type { StackHandle } from '../activities/types';
 import type { Journal, WorkloadEntry } from '../report/journal';
 import { type Experiment, describeWorkload } from '../spec';
 import { background, quick, summary } from './activities';
-import { errorText } from './saga';
+import { errorText } from '../errors';
 
 const STOP_TIMEOUT_MS = 30_000;
 

@@ -34,7 +34,9 @@ afterAll(async () => {
 
 function faultline(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, TEMPORAL_ADDRESS: t.address, FAULTLINE_ARTIFACTS_DIR: join(dir, 'artifacts') };
+    // The broken variants in test/fixtures/compose mount the lab's policy from infra/docker/opa, outside
+    // their own folder: the worker's operator allows that folder, as a user would for a shared config.
+    const env = { ...process.env, TEMPORAL_ADDRESS: t.address, FAULTLINE_ARTIFACTS_DIR: join(dir, 'artifacts'), FAULTLINE_BIND_ROOTS: join(ROOT, 'infra', 'docker', 'opa') };
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'faultline.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -38,7 +38,7 @@ describe('parseCompose: the supported subset', () => {
     expect(model.services.db.volumes).toEqual([
       { type: 'volume', source: 'data', target: '/var/lib/data', readOnly: false },
       { type: 'bind', source: join(FIXTURES, 'conf'), target: '/etc/app', readOnly: true },
-      { type: 'bind', source: '/tmp', target: '/host-tmp', readOnly: false },
+      { type: 'bind', source: join(FIXTURES, 'data'), target: '/host-data', readOnly: false },
     ]);
     expect(Object.keys(model.volumes)).toEqual(['data', 'cache']);
   });

@@ -6,6 +6,7 @@
 import type { CheckOf } from '../../spec/checks';
 import type { Operation } from '../workloads/history';
 import { type Checker, type CheckVerdict, type RunWindows, cap, listed } from './checker';
+import { operationsIn } from './windows';
 
 type FailClosed = CheckOf<'fail-closed'>;
 
@@ -15,8 +16,8 @@ export const failClosed: Checker<FailClosed> = async (c, ctx) => {
 };
 
 export function judgeFailClosed(ops: Operation[], w: RunWindows, allow: string[], workload: string, end = Number.MAX_SAFE_INTEGER): CheckVerdict {
-  const inside = (t: number) => w.faults.some((f) => t >= f.from && t <= (f.to ?? end));
-  const during = ops.filter((o) => inside(o.invokedAt));
+  // A fault never restored holds until the history ends.
+  const during = operationsIn(ops, { ...w, faults: w.faults.map((f) => ({ ...f, to: f.to ?? end })) }, 'during');
   const isAllowed = (o: Operation) => (o.decision !== undefined ? allow.includes(o.decision) : o.outcome === 'ok');
   const allowed = during.filter(isAllowed);
   const describe = (o: Operation) => `${o.id}@${new Date(o.invokedAt).toISOString()}${o.decision ? `=${o.decision}` : ` status ${o.status ?? '-'}`}`;

@@ -8,6 +8,7 @@ import type { CheckOf } from '../../spec/checks';
 import { formatMs, toMs } from '../../spec/duration';
 import type { Operation } from '../workloads/history';
 import type { Checker, CheckVerdict, RunWindows } from './checker';
+import { operationsIn } from './windows';
 
 type Latency = CheckOf<'latency'>;
 
@@ -18,20 +19,8 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function inWindow(ops: Operation[], w: RunWindows, c: Pick<Latency, 'window' | 'settle'>): Operation[] {
-  if (c.window === 'before') {
-    const end = w.firstFaultAt ?? Number.MAX_SAFE_INTEGER;
-    return ops.filter((o) => (o.doneAt ?? Number.MAX_SAFE_INTEGER) < end);
-  }
-  if (c.window === 'during') {
-    return ops.filter((o) => w.faults.some((f) => o.invokedAt >= f.from && o.invokedAt <= (f.to ?? Number.MAX_SAFE_INTEGER)));
-  }
-  const start = (w.lastRestoreAt ?? Number.MAX_SAFE_INTEGER) + toMs(c.settle);
-  return ops.filter((o) => o.invokedAt >= start);
-}
-
 export function judgeLatency(ops: Operation[], w: RunWindows, c: Pick<Latency, 'workload' | 'percentile' | 'window' | 'gt' | 'lt' | 'settle'>): CheckVerdict {
-  const values = inWindow(ops, w, c)
+  const values = operationsIn(ops, w, c.window, toMs(c.settle))
     .filter((o) => o.outcome === 'ok' && o.latencyMs !== undefined)
     .map((o) => o.latencyMs as number);
   const label = `p${c.percentile} of ${c.workload} ${c.window === 'during' ? 'during the faults' : c.window === 'before' ? 'before the first fault' : 'after the last restore'}`;

@@ -7,6 +7,7 @@ import type { CheckOf } from '../../spec/checks';
 import { formatMs, toMs } from '../../spec/duration';
 import type { Operation } from '../workloads/history';
 import { type Checker, type CheckVerdict, type RunWindows, cap, listed } from './checker';
+import { operationsIn } from './windows';
 
 type SuccessRate = CheckOf<'success-rate'>;
 
@@ -14,20 +15,8 @@ export const successRate: Checker<SuccessRate> = async (c, ctx) => judgeSuccessR
 
 export function judgeSuccessRate(ops: Operation[], w: RunWindows, c: Pick<SuccessRate, 'workload' | 'min' | 'window' | 'settle'>): CheckVerdict {
   const settleMs = toMs(c.settle);
-  let inWindow: Operation[];
-  let label: string;
-  if (c.window === 'before') {
-    const end = w.firstFaultAt ?? Number.MAX_SAFE_INTEGER;
-    inWindow = ops.filter((o) => (o.doneAt ?? Number.MAX_SAFE_INTEGER) < end);
-    label = 'before the first fault';
-  } else if (c.window === 'after') {
-    const start = (w.lastRestoreAt ?? Number.MAX_SAFE_INTEGER) + settleMs;
-    inWindow = ops.filter((o) => o.invokedAt >= start);
-    label = `from ${formatMs(settleMs)} after the last restore`;
-  } else {
-    inWindow = ops;
-    label = 'over the run';
-  }
+  const inWindow = operationsIn(ops, w, c.window, settleMs);
+  const label = c.window === 'before' ? 'before the first fault' : c.window === 'after' ? `from ${formatMs(settleMs)} after the last restore` : 'over the run';
   const bad = inWindow.filter((o) => o.outcome !== 'ok');
   const rate = inWindow.length ? (inWindow.length - bad.length) / inWindow.length : 0;
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;

@@ -5,6 +5,8 @@
  */
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
+import { LABELS } from './labels';
+import { statusOf } from './status';
 
 export interface CloneSpec {
   /** Network alias the clone is reachable under; the container is `<project>-<alias>`. */
@@ -23,16 +25,13 @@ export interface CloneOps {
   remove(id: string): Promise<void>;
 }
 
-const PROJECT_LABEL = 'faultline.project';
-const status = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
-
 export function createCloneOps(docker: Docker): CloneOps {
   return {
     async clone(sourceId, spec) {
       const src = await docker.getContainer(sourceId).inspect();
       const network = Object.keys(src.NetworkSettings.Networks ?? {})[0];
       if (network === undefined) throw new FaultlineError('InvalidFault', `${src.Name}: not on any network, nothing to join`, { retryable: false });
-      const project = src.Config.Labels?.[PROJECT_LABEL];
+      const project = src.Config.Labels?.[LABELS.project];
       const name = project ? `${project}-${spec.alias}` : spec.alias;
       let id: string;
       try {
@@ -42,7 +41,7 @@ export function createCloneOps(docker: Docker): CloneOps {
           Cmd: spec.cmd ?? src.Config.Cmd,
           Entrypoint: src.Config.Entrypoint,
           Env: src.Config.Env,
-          Labels: { ...spec.labels, ...(project ? { [PROJECT_LABEL]: project } : {}) },
+          Labels: { ...spec.labels, ...(project ? { [LABELS.project]: project } : {}) },
           Healthcheck: src.Config.Healthcheck,
           HostConfig: { Binds: src.HostConfig.Binds ?? undefined, NetworkMode: network },
           NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [spec.alias] } } },
@@ -50,11 +49,11 @@ export function createCloneOps(docker: Docker): CloneOps {
         id = c.id;
       } catch (err) {
         // A retried inject finds the clone it made before.
-        if (status(err) !== 409) throw err;
+        if (statusOf(err) !== 409) throw err;
         id = (await docker.getContainer(name).inspect()).Id;
       }
       await docker.getContainer(id).start().catch((err: unknown) => {
-        if (status(err) !== 304) throw err;
+        if (statusOf(err) !== 304) throw err;
       });
       return id;
     },
@@ -64,7 +63,7 @@ export function createCloneOps(docker: Docker): CloneOps {
     },
     async remove(id) {
       await docker.getContainer(id).remove({ force: true }).catch((err: unknown) => {
-        if (status(err) !== 404 && status(err) !== 409) throw err;
+        if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
       });
     },
   };

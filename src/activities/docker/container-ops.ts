@@ -15,9 +15,7 @@ import {
   ContainerGoneError,
 } from '../ports';
 import type { ContainerRef } from '../types';
-
-export const PROJECT_LABEL = 'faultline.project';
-export const SERVICE_LABEL = 'faultline.service';
+import { LABELS } from './labels';
 
 interface DockerError {
   statusCode?: number;
@@ -55,12 +53,12 @@ export function createContainerOps(docker: Docker): ContainerOps {
     async list(filter: ContainerFilter): Promise<ContainerRef[]> {
       const labels = Object.entries({
         ...(filter.labels ?? {}),
-        ...(filter.project !== undefined ? { [PROJECT_LABEL]: filter.project } : {}),
-        ...(filter.service !== undefined ? { [SERVICE_LABEL]: filter.service } : {}),
+        ...(filter.project !== undefined ? { [LABELS.project]: filter.project } : {}),
+        ...(filter.service !== undefined ? { [LABELS.service]: filter.service } : {}),
       }).map(([k, v]) => `${k}=${v}`);
       const infos = await docker.listContainers({ all: true, filters: labels.length > 0 ? { label: labels } : {} });
       return infos
-        .map((i) => ({ id: i.Id, name: (i.Names[0] ?? i.Id).replace(/^\//, ''), service: i.Labels[SERVICE_LABEL] }))
+        .map((i) => ({ id: i.Id, name: (i.Names[0] ?? i.Id).replace(/^\//, ''), service: i.Labels[LABELS.service] }))
         .filter((r) => filter.name === undefined || r.name === filter.name)
         .map((r) => (r.service === undefined ? { id: r.id, name: r.name } : r))
         .sort((a, b) => a.name.localeCompare(b.name));

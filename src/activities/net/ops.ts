@@ -6,7 +6,8 @@
 import { execFile } from 'node:child_process';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
-import { PROJECT_LABEL } from '../docker/container-ops';
+import { LABELS } from '../docker/labels';
+import { statusOf } from '../docker/status';
 
 export interface NetInfo {
   /** Main process on the host; 0 when the container is not running (its namespace is gone). */
@@ -48,9 +49,9 @@ export function createNetOps(docker: Docker): NetOps {
           const b = (binds ?? []).find((x) => x.HostIp === '127.0.0.1' || x.HostIp === '0.0.0.0');
           if (b) published[port] = Number(b.HostPort);
         }
-        return { pid: i.State.Running ? i.State.Pid : 0, project: i.Config.Labels?.[PROJECT_LABEL], addresses, published, exposed: Object.keys(ports) };
+        return { pid: i.State.Running ? i.State.Pid : 0, project: i.Config.Labels?.[LABELS.project], addresses, published, exposed: Object.keys(ports) };
       } catch (err) {
-        if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+        if (statusOf(err) === 404) return undefined;
         throw new FaultlineError('DockerError', `Docker failed to inspect ${id.slice(0, 12)}: ${String(err)}`, { cause: err });
       }
     },

@@ -5,7 +5,8 @@
 import { isLoopback } from '../../spec/endpoint';
 import type { ProbeOf } from '../../spec/probes';
 import { hostPort, resolveAddress } from './endpoint';
-import { type Probe, type ProbeContext, ProbeFailure, errorText } from './probe';
+import { type Probe, type ProbeContext, ProbeFailure } from './probe';
+import { errorText } from '../../errors';
 
 type HttpProbe = ProbeOf<'http'>;
 

@@ -10,7 +10,8 @@ import type { ProbeOf } from '../../spec/probes';
 import { type Address, hostPort, resolveAddress } from './endpoint';
 import { dial } from './nats';
 import { fetchMonitor } from './nats-monitor';
-import { type Probe, type ProbeContext, ProbeFailure, errorText, onAbort } from './probe';
+import { type Probe, type ProbeContext, ProbeFailure, onAbort } from './probe';
+import { errorText } from '../../errors';
 
 type JetStreamProbe = ProbeOf<'jetstream'>;
 

@@ -5,7 +5,8 @@
  */
 import type { ProbeOf } from '../../spec/probes';
 import { type Address, hostPort, resolveAddress } from './endpoint';
-import { type Probe, type ProbeContext, ProbeFailure, errorText } from './probe';
+import { type Probe, type ProbeContext, ProbeFailure } from './probe';
+import { errorText } from '../../errors';
 
 type MonitorProbe = ProbeOf<'nats-monitor'>;
 type Page = MonitorProbe['page'];

@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { type NatsConnection, ErrorCode, StringCodec, connect } from 'nats';
 import type { ProbeOf } from '../../spec/probes';
 import { type Address, hostPort, resolveAddress } from './endpoint';
-import { type Probe, type ProbeContext, ProbeFailure, errorText, onAbort, whenAborted } from './probe';
+import { type Probe, type ProbeContext, ProbeFailure, onAbort, whenAborted } from './probe';
+import { errorText } from '../../errors';
 
 type NatsProbe = ProbeOf<'nats'>;
 

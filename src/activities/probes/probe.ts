@@ -60,10 +60,3 @@ export function whenAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
-export function errorText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const code = (err as { code?: unknown }).code;
-  const base = err.message || (typeof code === 'string' ? code : err.name);
-  const cause = err.cause instanceof Error && err.cause.message && !base.includes(err.cause.message) ? `: ${err.cause.message}` : '';
-  return `${base}${cause}`;
-}

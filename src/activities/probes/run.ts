@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { toMs } from '../../spec/duration';
 import type { ProbeInput, Sample } from '../types';
 import { evaluateExpectation } from './expect';
-import { type ProbeContext, type ProbeDeps, ProbeFailure, errorText, whenAborted } from './probe';
+import { type ProbeContext, type ProbeDeps, ProbeFailure, whenAborted } from './probe';
+import { errorText } from '../../errors';
 import { probeFor } from './registry';
 
 export async function runProbe(deps: ProbeDeps, input: ProbeInput): Promise<Sample> {

@@ -6,7 +6,8 @@ import { Socket } from 'node:net';
 import { describeEndpoint } from '../../spec/endpoint';
 import type { ProbeOf } from '../../spec/probes';
 import { resolveAddress } from './endpoint';
-import { type Probe, type ProbeContext, ProbeFailure, errorText, onAbort } from './probe';
+import { type Probe, type ProbeContext, ProbeFailure, onAbort } from './probe';
+import { errorText } from '../../errors';
 
 type TcpProbe = ProbeOf<'tcp'>;
 

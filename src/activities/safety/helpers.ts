@@ -6,15 +6,18 @@
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
+import { LABELS } from '../docker/labels';
+import { statusOf } from '../docker/status';
 
 export const HELPER_IMAGE = 'faultline/base:bookworm';
+/** The helper labels, from the one table of Faultline's labels. */
 export const LABEL = {
-  helper: 'faultline.helper',
-  run: 'faultline.run',
-  fault: 'faultline.fault',
-  target: 'faultline.target',
-  deadline: 'faultline.deadline',
-  record: 'faultline.record',
+  helper: LABELS.helper,
+  run: LABELS.run,
+  fault: LABELS.fault,
+  target: LABELS.target,
+  deadline: LABELS.deadline,
+  record: LABELS.record,
 } as const;
 
 export type HelperKind = 'reverter' | 'lease';
@@ -44,14 +47,12 @@ export async function removeHelper(docker: Docker, id: string): Promise<void> {
   try {
     await docker.getContainer(id).remove({ force: true });
   } catch (err) {
-    const code = (err as { statusCode?: number }).statusCode;
+    const code = statusOf(err);
     // 404: gone; 409: removal already in progress. Both end with no container.
     if (code === 404 || code === 409) return;
     throw new FaultlineError('DockerError', `cannot remove helper ${id.slice(0, 12)}: ${(err as Error).message}`, { cause: err });
   }
 }
-
-export const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
 
 /** One line per helper for the residue list. */
 export const describeHelper = (h: Helper): string =>

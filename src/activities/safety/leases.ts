@@ -8,7 +8,8 @@ import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
 import type { Clock } from '../ports';
 import type { LeaseHolder, LeaseInput, LeaseResult } from '../types';
-import { HELPER_IMAGE, LABEL, helperName, listHelpers, removeHelper, statusOf } from './helpers';
+import { statusOf } from '../docker/status';
+import { HELPER_IMAGE, LABEL, helperName, listHelpers, removeHelper } from './helpers';
 
 export async function acquireLease(docker: Docker, clock: Clock, input: LeaseInput): Promise<LeaseResult> {
   for (const target of input.targets) {

@@ -8,7 +8,8 @@ import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
 import { type FaultDrivers, type SelfRevert, selfRevertFor } from '../faults';
 import type { ContainerRef, FaultRecord } from '../types';
-import { HELPER_IMAGE, LABEL, type Helper, helperName, listHelpers, removeHelper, statusOf } from './helpers';
+import { statusOf } from '../docker/status';
+import { HELPER_IMAGE, LABEL, type Helper, helperName, listHelpers, removeHelper } from './helpers';
 
 /** Sleeps in whole seconds while far from the deadline, then in short steps, then reverts with retries. */
 const RUNNER = `set -u

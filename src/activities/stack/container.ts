@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:net';
 import type Docker from 'dockerode';
 import type { ComposeService } from '../../spec/compose';
 import { containerName, containerOptions, endpointConfig, portKey } from './docker-spec';
-import { ensureOwned, ignoreGone, statusOf } from './resources';
+import { statusOf } from '../docker/status';
+import { ensureOwned, ignoreGone } from './resources';
 
 /**
  * Creates one service's container, or adopts the one an earlier attempt left, and starts it.

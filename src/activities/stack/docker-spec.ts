@@ -1,15 +1,14 @@
 import type Docker from 'dockerode';
 import type { ComposeModel, ComposeService } from '../../spec/compose';
+import { LABELS } from '../docker/labels';
 
 /**
  * How a compose service becomes Docker objects: names, labels and create options. Every object
  * carries `faultline.project`, which is the only thing teardown, log collection and the janitor
  * look for, so nothing a run created can be left unaccounted for.
  */
-export const LABEL_PROJECT = 'faultline.project';
-export const LABEL_SERVICE = 'faultline.service';
 
-export const projectFilter = (project: string): { label: string[] } => ({ label: [`${LABEL_PROJECT}=${project}`] });
+export const projectFilter = (project: string): { label: string[] } => ({ label: [`${LABELS.project}=${project}`] });
 
 /**
  * `container_name` is used verbatim, as compose does; it pins the stack to one instance per
@@ -21,7 +20,7 @@ export const networkName = (project: string, network: string): string => `${proj
 export const volumeName = (project: string, volume: string): string => `${project}_${volume}`;
 
 function projectLabels(project: string, extra: Record<string, string>): Record<string, string> {
-  return { ...extra, [LABEL_PROJECT]: project, 'com.docker.compose.project': project };
+  return { ...extra, [LABELS.project]: project, 'com.docker.compose.project': project };
 }
 
 export function networkOptions(project: string, name: string, model: ComposeModel): Docker.NetworkCreateOptions {
@@ -93,7 +92,7 @@ export function containerOptions(
     Hostname: svc.hostname,
     Labels: projectLabels(project, {
       ...svc.labels,
-      [LABEL_SERVICE]: service,
+      [LABELS.service]: service,
       'com.docker.compose.service': service,
       'com.docker.compose.container-number': '1',
     }),

@@ -4,4 +4,4 @@ export { stackDown } from './down';
 export { stackPorts } from './ports';
 export { collectLogs } from './logs';
 export { validateAgainstStack } from './validate';
-export { LABEL_PROJECT, LABEL_SERVICE, containerName } from './docker-spec';
+export { containerName } from './docker-spec';

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { StackHandle } from '../types';
-import { LABEL_SERVICE, projectFilter } from './docker-spec';
+import { LABELS } from '../docker/labels';
+import { projectFilter } from './docker-spec';
 import { ignoreGone } from './resources';
 
 /**
@@ -13,7 +14,7 @@ export async function stackPorts(docker: Docker, project: string): Promise<Stack
   const ports: Record<string, number> = {};
   const services = new Set<string>();
   for (const c of containers) {
-    const service = c.Labels[LABEL_SERVICE];
+    const service = c.Labels[LABELS.service];
     if (!service) continue;
     services.add(service);
     const info = await ignoreGone(docker.getContainer(c.Id).inspect());

@@ -1,18 +1,15 @@
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
 import type { ComposeModel } from '../../spec/compose';
-import { LABEL_PROJECT, networkOptions, volumeOptions } from './docker-spec';
+import { LABELS } from '../docker/labels';
+import { statusOf } from '../docker/status';
+import { networkOptions, volumeOptions } from './docker-spec';
 
 /**
  * Networks, volumes and images a stack needs before its containers. Each `ensure` first looks for
  * the object and accepts one left by an earlier attempt of the same project, because stack up is
  * retried by Temporal and may also race a previous attempt that is still running.
  */
-export function statusOf(err: unknown): number | undefined {
-  const code = (err as { statusCode?: unknown } | null)?.statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
 /** Docker answers 404 for a missing object and 409 when it is already being removed. */
 export async function ignoreGone<T>(p: Promise<T>): Promise<T | undefined> {
   try {
@@ -24,7 +21,7 @@ export async function ignoreGone<T>(p: Promise<T>): Promise<T | undefined> {
 }
 
 export function ensureOwned(kind: string, name: string, labels: Record<string, string> | undefined, project: string): void {
-  const owner = labels?.[LABEL_PROJECT];
+  const owner = labels?.[LABELS.project];
   if (owner !== project) {
     throw new FaultlineError('StackConflict', `${kind} "${name}" already exists and belongs to ${owner ? `project "${owner}"` : 'no Faultline project'}`, {
       hint: `remove it (docker ${kind} rm ${name}) or choose another stack.project`,

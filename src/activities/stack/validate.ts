@@ -14,7 +14,7 @@ import { type ServiceRef, faultDeclaration, faultTarget } from '../../spec/fault
 import type { ProbeRef, ProbeSpec } from '../../spec/probes';
 import { isFault, isProbe, walkSteps } from '../../spec/steps';
 import type { Target } from '../../spec/target';
-import { LABEL_PROJECT, LABEL_SERVICE } from './docker-spec';
+import { LABELS } from '../docker/labels';
 
 export function validateAgainstStack(exp: Experiment, model: ComposeModel | undefined, profiles: string[] = exp.stack?.profiles ?? []): string[] {
   const problems: string[] = [];
@@ -123,9 +123,9 @@ function containerNames(ctx: Ctx, service: string, s: ComposeService): string[] 
 /** Project labels match any value when the project name is only chosen at run time. */
 function labelsMatch(ctx: Ctx, service: string, s: ComposeService, want: Record<string, string>): boolean {
   const project = ctx.exp.stack?.project;
-  const have: Record<string, string> = { ...s.labels, [LABEL_SERVICE]: service, 'com.docker.compose.service': service, 'com.docker.compose.container-number': '1' };
+  const have: Record<string, string> = { ...s.labels, [LABELS.service]: service, 'com.docker.compose.service': service, 'com.docker.compose.container-number': '1' };
   return Object.entries(want).every(([k, v]) => {
-    if (k === LABEL_PROJECT || k === 'com.docker.compose.project') return project === undefined || v === project;
+    if (k === LABELS.project || k === 'com.docker.compose.project') return project === undefined || v === project;
     return have[k] === v;
   });
 }

@@ -26,6 +26,3 @@ export interface WorkloadDriver<W extends WorkloadSpec> {
   open(spec: W, stack: StackHandle | undefined, timeoutMs: number, received: Receipt): Promise<WorkloadSession>;
 }
 
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

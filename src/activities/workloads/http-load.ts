@@ -6,7 +6,8 @@
 import type { WorkloadOf } from '../../spec/workloads';
 import { hostPort, resolveAddress } from '../probes/endpoint';
 import type { StackHandle } from '../types';
-import { type OpResult, type WorkloadDriver, type WorkloadSession, errorText } from './driver';
+import { type OpResult, type WorkloadDriver, type WorkloadSession } from './driver';
+import { errorText } from '../../errors';
 
 type Load = WorkloadOf<'http-load'>;
 

@@ -4,7 +4,8 @@
  * check's JetStream reader understands too.
  */
 import { JSONCodec, type NatsConnection, connect } from 'nats';
-import { type OpResult, errorText } from './driver';
+import { type OpResult } from './driver';
+import { errorText } from '../../errors';
 import { hostPort, resolveAddress } from '../probes/endpoint';
 import type { StackHandle } from '../types';
 import type { Endpoint } from '../../spec/endpoint';

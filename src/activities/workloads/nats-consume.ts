@@ -10,7 +10,8 @@ import { AckPolicy, type NatsConnection } from 'nats';
 import { toMs } from '../../spec/duration';
 import type { WorkloadOf } from '../../spec/workloads';
 import type { StackHandle } from '../types';
-import { type OpResult, type Receipt, type WorkloadDriver, type WorkloadSession, errorText } from './driver';
+import { type OpResult, type Receipt, type WorkloadDriver, type WorkloadSession } from './driver';
+import { errorText } from '../../errors';
 import { idOf, workloadConnection } from './nats-client';
 
 type Consume = WorkloadOf<'nats-consume'>;

@@ -7,7 +7,8 @@
 import { type JetStreamClient, type NatsConnection, ErrorCode } from 'nats';
 import type { WorkloadOf } from '../../spec/workloads';
 import type { StackHandle } from '../types';
-import { type OpResult, type WorkloadDriver, type WorkloadSession, errorText } from './driver';
+import { type OpResult, type WorkloadDriver, type WorkloadSession } from './driver';
+import { errorText } from '../../errors';
 import { flushOutcome, idCodec, workloadConnection } from './nats-client';
 
 type Publish = WorkloadOf<'nats-publish'>;

@@ -7,7 +7,8 @@ import { Pool, type PoolClient } from 'pg';
 import type { WorkloadOf } from '../../spec/workloads';
 import { resolveAddress } from '../probes/endpoint';
 import type { StackHandle } from '../types';
-import { type OpResult, type WorkloadDriver, type WorkloadSession, errorText } from './driver';
+import { type OpResult, type WorkloadDriver, type WorkloadSession } from './driver';
+import { errorText } from '../../errors';
 
 type Writer = WorkloadOf<'pg-outbox-writer'>;
 

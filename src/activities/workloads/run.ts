@@ -8,7 +8,8 @@ import { toMs } from '../../spec/duration';
 import { type WorkloadSpec, ratePerSecond } from '../../spec/workloads';
 import type { Clock } from '../ports';
 import type { StackHandle } from '../types';
-import { type OpResult, type Receipt, type WorkloadSession, errorText } from './driver';
+import { type OpResult, type Receipt, type WorkloadSession } from './driver';
+import { errorText } from '../../errors';
 import { HistoryWriter, historyFile, stopRequested } from './history';
 import { workloadDriver } from './registry';
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../errors';
 import { formatPath } from '../issues';
 import { DependsOn, Healthcheck, ServiceNetworks, VolumeRef } from './fields';
+import { type ComposePolicy, bindRefusal, policyFromEnv } from './mount-policy';
 import { ComposeModel } from './schema';
 
 /**
@@ -59,7 +60,7 @@ function composeProblems(issues: z.core.$ZodIssue[], base: PropertyKey[] = []): 
 }
 
 /** Validates compose text; bind sources are resolved against `baseDir` (the compose file's folder). */
-export function parseCompose(text: string, source: string, baseDir: string): ComposeModel {
+export function parseCompose(text: string, source: string, baseDir: string, policy: ComposePolicy = policyFromEnv()): ComposeModel {
   const doc = parseDocument(text, { merge: true, uniqueKeys: true });
   if (doc.errors.length > 0) throw new ValidationError(source, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
   const data: unknown = doc.toJS();
@@ -71,7 +72,31 @@ export function parseCompose(text: string, source: string, baseDir: string): Com
   for (const s of Object.values(r.data.services)) {
     for (const m of s.volumes) if (m.type === 'bind' && !isAbsolute(m.source)) m.source = resolve(baseDir, m.source);
   }
+  const refused = [...mountProblems(r.data, baseDir, policy), ...reservedLabels(r.data)];
+  if (refused.length > 0) throw new ValidationError(source, refused);
   return { ...r.data, source, baseDir };
+}
+
+function mountProblems(model: z.output<typeof ComposeModel>, baseDir: string, policy: ComposePolicy): string[] {
+  return Object.entries(model.services).flatMap(([name, svc]) =>
+    svc.volumes.flatMap((m, i) => {
+      const why = m.type === 'bind' ? bindRefusal(m.source, baseDir, policy) : undefined;
+      return why ? [`services.${name}.volumes[${i}]: ${why}`] : [];
+    }),
+  );
+}
+
+/** Faultline finds its own containers, helpers and fault records by these labels; a stack may not forge them. */
+function reservedLabels(model: z.output<typeof ComposeModel>): string[] {
+  const bad = (at: string, labels: Record<string, string>) =>
+    Object.keys(labels)
+      .filter((k) => k.startsWith('faultline.'))
+      .map((k) => `${at}.labels.${k}: labels starting with "faultline." are Faultline's own and cannot be set in a compose file`);
+  return [
+    ...Object.entries(model.services).flatMap(([n, s]) => bad(`services.${n}`, s.labels)),
+    ...Object.entries(model.networks).flatMap(([n, d]) => bad(`networks.${n}`, d.labels)),
+    ...Object.entries(model.volumes).flatMap(([n, d]) => bad(`volumes.${n}`, d.labels)),
+  ];
 }
 
 /** `x-*` keys hold YAML anchors for reuse; compose ignores them at the top level and in services. */
@@ -93,7 +118,7 @@ function withoutExtensions(data: Record<string, unknown>): Record<string, unknow
  */
 const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
 
-export function loadComposeFile(given: string): ComposeModel {
+export function loadComposeFile(given: string, policy?: ComposePolicy): ComposeModel {
   const path = isAbsolute(given) ? given : resolve(PROJECT_ROOT, given);
   let text: string;
   try {
@@ -101,5 +126,5 @@ export function loadComposeFile(given: string): ComposeModel {
   } catch (e) {
     throw new ValidationError(path, [`cannot read the compose file: ${(e as Error).message}`]);
   }
-  return parseCompose(text, path, dirname(resolve(path)));
+  return parseCompose(text, path, dirname(resolve(path)), policy);
 }

@@ -2,11 +2,12 @@
 // Undone by: removing every container labelled with this fault's tag; verify lists any that are left.
 import { createHash } from 'node:crypto';
 import type { FaultOf } from '../../../spec/faults';
+import { LABELS } from '../../docker/labels';
 import type { ContainerRef } from '../../types';
 import type { FaultContext, FaultDriver, PortsOf, SelfRevert, TargetOutcome } from '../driver';
 
 type Surge = FaultOf<'membership-surge'>;
-export const SURGE_LABEL = 'faultline.surge';
+export const SURGE_LABEL = LABELS.surge;
 
 /** Short, stable per fault and target: container names must be unique on the engine. */
 export const surgeTag = (faultId: string, target: ContainerRef): string =>
@@ -28,7 +29,7 @@ export function membershipSurge(ports: PortsOf<'membership-surge'>): FaultDriver
           alias: name,
           cmd: ctx.fault.command?.map((a) => a.replaceAll('{name}', name)),
           // A service of its own keeps clones out of target selection by the target's service.
-          labels: { 'faultline.service': `${ctx.target.service ?? 'clone'}-surge`, [SURGE_LABEL]: surgeTag(ctx.faultId, ctx.target) },
+          labels: { [LABELS.service]: `${ctx.target.service ?? 'clone'}-surge`, [SURGE_LABEL]: surgeTag(ctx.faultId, ctx.target) },
         });
       }
       return `${ctx.target.name}: started ${names.length} clone(s): ${names.join(', ')}`;
