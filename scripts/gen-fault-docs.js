@@ -5,7 +5,7 @@
 'use strict';
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
-const { withFaultTable } = require('../dist/spec/fault-table');
+const { withFaultTable } = require('../dist/spec/faults/table');
 
 const FILE = join(resolve(__dirname, '..'), 'docs', 'faults.md');
 const before = readFileSync(FILE, 'utf8');

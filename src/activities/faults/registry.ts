@@ -9,7 +9,7 @@ import { containerKill } from './container/container-kill';
 import { containerPause } from './container/container-pause';
 import { containerRestart } from './container/container-restart';
 import { containerStop } from './container/container-stop';
-import { membershipSurge } from './container/membership-surge';
+import { membershipSurge } from './cluster/membership-surge';
 import type { FaultDriver, FaultPorts } from './driver';
 import { processKill } from './host/process-kill';
 import { networkLoss } from './network/iptables/network-loss';

@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { HostOps, ProcState } from '../../../src/activities/host/processes';
-import type { ProcessSelector } from '../../../src/spec/process';
+import type { ProcessSelector } from '../../../src/spec/faults/process';
 
 export interface FakeProcess {
   pid: number;

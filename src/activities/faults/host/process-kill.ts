@@ -2,7 +2,7 @@
 // Undone by: SIGCONT after a stop-type signal; else the `restart` command if the process is gone. Without one it cannot be undone.
 import { FaultlineError } from '../../../errors';
 import type { FaultOf } from '../../../spec/faults';
-import { describeProcess } from '../../../spec/process';
+import { describeProcess } from '../../../spec/faults/process';
 import type { FaultDriver, PortsOf, TargetOutcome } from '../driver';
 
 type ProcessKillFault = FaultOf<'process-kill'>;

@@ -4,17 +4,17 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FAULT_TABLE_BEGIN, FAULT_TABLE_END, faultTable, withFaultTable } from '../../../src/spec/fault-table';
-import { FAULT_DECLARATION_LIST, FAULT_KINDS } from '../../../src/spec/faults';
+import { FAULT_TABLE_BEGIN, FAULT_TABLE_END, faultTable, withFaultTable } from '../../../../src/spec/faults/table';
+import { FAULT_DECLARATION_LIST, FAULT_KINDS } from '../../../../src/spec/faults';
 
-const FILE = join(resolve(__dirname, '../../..'), 'docs/faults.md');
+const FILE = join(resolve(__dirname, '../../../..'), 'docs/faults.md');
 
 test('docs/faults.md carries the table the declarations generate', () => {
   // UPDATE_DOCS=1 rewrites it, for machines where dist/ is not built yet.
   if (process.env.UPDATE_DOCS === '1') writeFileSync(FILE, withFaultTable(readFileSync(FILE, 'utf8')));
   const text = readFileSync(FILE, 'utf8');
   if (withFaultTable(text) !== text) {
-    throw new Error('the fault table in docs/faults.md is stale; regenerate it with `npm run build && npm run docs` (or `UPDATE_DOCS=1 npx jest test/unit/spec/fault-table`)');
+    throw new Error('the fault table in docs/faults.md is stale; regenerate it with `npm run build && npm run docs` (or `UPDATE_DOCS=1 npx jest test/unit/spec/faults/table`)');
   }
   expect(text).toContain(`${FAULT_TABLE_BEGIN}\n${faultTable()}\n${FAULT_TABLE_END}`);
 });

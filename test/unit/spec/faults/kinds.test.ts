@@ -2,7 +2,7 @@
  * What the kind declarations tell their readers: the target to resolve (none for a host fault) and
  * the services a fault names besides it, with paths for the error messages.
  */
-import { FAULT_DECLARATION_LIST, FaultSpec, faultDeclaration, faultTarget } from '../../../src/spec/faults';
+import { FAULT_DECLARATION_LIST, FaultSpec, faultDeclaration, faultTarget } from '../../../../src/spec/faults';
 
 test('a container kind names its target; a host kind has none', () => {
   expect(faultTarget(FaultSpec.parse({ kind: 'container-pause', target: { service: 'web' } }))).toEqual({ service: 'web', mode: 'all' });

@@ -3,9 +3,9 @@
  * undone by driving it back to "running and unpaused". Drivers: src/activities/faults/container/.
  */
 import { z } from 'zod';
-import { Duration, formatDuration } from './duration';
-import { CONTAINER_TARGET, declareFault } from './fault-kind';
-import { Target, describeTarget } from './target';
+import { Duration, formatDuration } from '../duration';
+import { CONTAINER_TARGET, declareFault } from './kind';
+import { Target, describeTarget } from '../target';
 
 export const SIGNAL = z.string().regex(/^(SIG[A-Z0-9]+|\d+)$/, 'expected a signal name like SIGKILL or SIGTERM');
 

@@ -5,7 +5,7 @@
  * declarations instead of testing for fields. Pure data and functions: safe in the workflow sandbox.
  */
 import type { z } from 'zod';
-import type { Target } from './target';
+import type { Target } from '../target';
 
 /**
  * The ports a driver factory can receive (their types are in src/activities/faults/driver.ts):

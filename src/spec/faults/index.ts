@@ -5,14 +5,14 @@
  * fails to compile.
  */
 import { z } from 'zod';
-import { CONTAINER_FAULTS } from './container-faults';
-import type { FaultDeclaration } from './fault-kind';
+import { CONTAINER_FAULTS } from './container';
+import type { FaultDeclaration } from './kind';
 import { NETWORK_FAULTS } from './network';
 import { PROCESS_KILL } from './process';
 import { MEMBERSHIP_SURGE } from './surge';
-import type { Target } from './target';
+import type { Target } from '../target';
 
-export type { FaultDeclaration, FaultPort, ServiceRef, TargetShape } from './fault-kind';
+export type { FaultDeclaration, FaultPort, ServiceRef, TargetShape } from './kind';
 
 /** In this order in the JSON Schema, the docs table and the unknown-kind message. */
 export const FAULT_DECLARATION_LIST = [...CONTAINER_FAULTS, ...NETWORK_FAULTS, MEMBERSHIP_SURGE, PROCESS_KILL] as const;

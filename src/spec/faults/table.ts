@@ -3,11 +3,11 @@
  * what it breaks, its target, how it is undone, whether it has a dead-man switch and what it needs
  * from the host. `npm run docs` writes it between the markers; a unit test fails when it is stale.
  */
-import { FAULT_DECLARATION_LIST } from './faults';
+import { FAULT_DECLARATION_LIST } from './index';
 
 /** The begin marker is found by this prefix and written out whole, so an older wording is replaced. */
 const BEGIN_PREFIX = '<!-- fault-table:begin';
-export const FAULT_TABLE_BEGIN = `${BEGIN_PREFIX}: generated from the kind declarations in src/spec by \`npm run docs\`; do not edit -->`;
+export const FAULT_TABLE_BEGIN = `${BEGIN_PREFIX}: generated from the kind declarations in src/spec/faults by \`npm run docs\`; do not edit -->`;
 export const FAULT_TABLE_END = '<!-- fault-table:end -->';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');

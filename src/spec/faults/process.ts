@@ -4,8 +4,8 @@
  * Driver: src/activities/faults/host/.
  */
 import { z } from 'zod';
-import { SIGNAL } from './container-faults';
-import { HOST_ONLY, declareFault } from './fault-kind';
+import { SIGNAL } from './container';
+import { HOST_ONLY, declareFault } from './kind';
 
 export const ProcessSelector = z
   .object({

@@ -2,11 +2,11 @@
  * `membership-surge`: N extra containers cloned from each target (same image, config, mounts and
  * network), started at inject and removed at restore, e.g. servers joining a NATS cluster. A clone
  * is reachable under its name on the target's network; `{name}` in `command` becomes that name,
- * since clustered servers need names of their own. Driver: src/activities/faults/container/.
+ * since clustered servers need names of their own. Driver: src/activities/faults/cluster/.
  */
 import { z } from 'zod';
-import { CONTAINER_TARGET, declareFault } from './fault-kind';
-import { Target, describeTarget } from './target';
+import { CONTAINER_TARGET, declareFault } from './kind';
+import { Target, describeTarget } from '../target';
 
 const MembershipSurge = z
   .object({

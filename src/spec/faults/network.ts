@@ -4,9 +4,9 @@
  * kernel has it, tc netem in the target's namespace. Drivers: src/activities/faults/network/.
  */
 import { z } from 'zod';
-import { Duration, formatDuration } from './duration';
-import { CONTAINER_TARGET, type ServiceRef, declareFault } from './fault-kind';
-import { Target, describeTarget } from './target';
+import { Duration, formatDuration } from '../duration';
+import { CONTAINER_TARGET, type ServiceRef, declareFault } from './kind';
+import { Target, describeTarget } from '../target';
 
 const Port = z.number().int('a port is a whole number').min(1).max(65535);
 
