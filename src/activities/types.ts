@@ -119,12 +119,6 @@ export interface RollbackInput {
   targets: ContainerRef[];
 }
 
-export interface ArtifactsInput {
-  workflowId: string;
-  project?: string;
-  journal: unknown;
-}
-
 /** A run's claim on target containers, so two runs never inject into one container at once. */
 export interface LeaseInput {
   run: string;

@@ -6,9 +6,9 @@
 import type Docker from 'dockerode';
 import { FaultlineError, ValidationError } from '../errors';
 import type { Experiment } from '../spec';
-import { type ComposeModel, loadComposeFile, selectServices } from '../spec/compose';
+import { type ComposeModel, selectServices } from '../spec/compose';
 import { loadExperimentFile } from '../spec/load';
-import { validateAgainstStack } from '../activities/stack/validate';
+import { checkAgainstStack } from '../activities/stack/check';
 
 export interface Checked {
   exp: Experiment;
@@ -16,19 +16,10 @@ export interface Checked {
   services: string[];
 }
 
+/** The same check as the worker's validateStack activity, with problems named after the file. */
 export function checkScenario(file: string): Checked {
   const exp = loadExperimentFile(file);
-  if (!exp.stack) {
-    // Targets are found among the stack's containers, so without a stack every target is a problem.
-    const problems = validateAgainstStack(exp, undefined);
-    if (problems.length > 0) throw new ValidationError(file, problems);
-    return { exp, services: [] };
-  }
-  const model = loadComposeFile(exp.stack.compose);
-  const services = Object.keys(selectServices(model, exp.stack.profiles));
-  const problems = validateAgainstStack(exp, model, exp.stack.profiles);
-  if (problems.length > 0) throw new ValidationError(file, problems);
-  return { exp, model, services };
+  return { exp, ...checkAgainstStack(exp, file) };
 }
 
 export async function checkDocker(docker: Docker, checked: Checked): Promise<void> {

@@ -1,7 +1,7 @@
-/** `faultline status ID` and `faultline abort ID`: talk to a running experiment. */
+/** `faultline status ID`: what a run is doing now, from its status query (closed runs answer with their state only). */
 import type { Output } from './output';
 import { openSession } from './session';
-import { abortSignal, statusQuery } from '../workflows/messages';
+import { statusQuery } from '../workflows/messages';
 import { workflowUrl } from '../temporal/config';
 import { formatMs } from '../spec/duration';
 
@@ -28,17 +28,6 @@ export async function statusCommand(workflowId: string, opts: { json?: boolean }
     if (s?.abortRequested) out.result(`  abort requested: ${s.abortRequested}`);
     const url = workflowUrl(session.settings, workflowId);
     if (url) out.result(`  Web UI        ${url}`);
-    return 0;
-  } finally {
-    await session.close();
-  }
-}
-
-export async function abortCommand(workflowId: string, opts: { reason?: string }, out: Output): Promise<number> {
-  const session = await openSession(out, { startServer: false });
-  try {
-    await session.client.workflow.getHandle(workflowId).signal(abortSignal, opts.reason ?? 'aborted from the CLI');
-    out.result(`abort sent to ${workflowId}; its faults are restored before it ends`);
     return 0;
   } finally {
     await session.close();

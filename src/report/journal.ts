@@ -1,6 +1,7 @@
 /**
  * The journal: everything a run decided and observed, returned by the workflow and written to
- * artifacts/<workflowId>/journal.json. Pure types plus the outcome rules, so workflows can use it.
+ * artifacts/<workflowId>/journal.json. Pure types, so workflows can use them; the rules that turn a
+ * run's events into its outcome are in src/workflows/recorder.ts, its only writer.
  */
 import type { RestoreOutcome, Sample } from '../activities/types';
 
@@ -114,7 +115,7 @@ export interface Journal {
   controls?: Array<{ at: number; action: 'pause' | 'resume' | 'extend'; detail?: string }>;
 }
 
-/** A journal with nothing recorded yet; the workflow fills it in, the CLI uses it when a run fails outright. */
+/** A journal with nothing recorded yet; the run recorder fills it in, the CLI uses it when a run fails outright. */
 export function emptyJournal(
   head: Pick<Journal, 'workflowId' | 'runId' | 'experiment' | 'hypothesis' | 'startedAt' | 'outcome'> & { project?: string },
 ): Journal {
@@ -131,22 +132,6 @@ export function emptyJournal(
     checks: [],
     residue: [],
   };
-}
-
-export interface Verdicts {
-  dirty: boolean;
-  error: boolean;
-  aborted: boolean;
-  failed: boolean;
-}
-
-/** Residue outranks everything: a run that left a fault behind must never read as anything else. */
-export function decideOutcome(v: Verdicts): Outcome {
-  if (v.dirty) return 'dirty';
-  if (v.error) return 'error';
-  if (v.aborted) return 'aborted';
-  if (v.failed) return 'failed';
-  return 'passed';
 }
 
 /** What the `status` query returns while a run is live. */

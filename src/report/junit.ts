@@ -1,9 +1,9 @@
-import type { Journal } from './journal';
-
 /**
  * JUnit XML so CI systems show an experiment like a test suite: steady state, each fault's restore,
  * each check and the residue scan are test cases.
  */
+import type { Journal } from './journal';
+
 const esc = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 interface Case {

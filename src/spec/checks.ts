@@ -114,17 +114,3 @@ export const HISTORY_CHECK_KINDS = ['no-loss', 'fail-closed', 'success-rate', 'l
 export type HistoryCheckKind = (typeof HISTORY_CHECK_KINDS)[number];
 export type HistoryCheckSpec = CheckOf<HistoryCheckKind>;
 export const isHistoryCheck = (c: CheckSpec): c is HistoryCheckSpec => (HISTORY_CHECK_KINDS as readonly string[]).includes(c.kind);
-
-/** The workloads a check reads; validation makes sure each is declared. */
-export function workloadsOf(c: CheckSpec): string[] {
-  switch (c.kind) {
-    case 'no-loss':
-      return 'workload' in c.consumed ? [c.produced, c.consumed.workload] : [c.produced];
-    case 'fail-closed':
-    case 'success-rate':
-    case 'latency':
-      return [c.workload];
-    default:
-      return [];
-  }
-}

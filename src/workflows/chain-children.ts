@@ -58,12 +58,31 @@ export function childInput(spec: Chain, step: ChainStep, path: string, project: 
   throw new Error(`chain step ${path} is not a child`);
 }
 
-/** Residue outranks everything, as in a single run; a stop by abort reads as aborted. */
-export function chainOutcome(r: ChainResult, stopReason: string | undefined): Outcome {
-  const outcomes = r.children.map((c) => c.outcome);
-  if (r.outcome === 'dirty' || outcomes.includes('dirty')) return 'dirty';
-  if (outcomes.includes('error') || r.reasons.some((x) => x.startsWith('error:'))) return 'error';
-  if (stopReason?.startsWith('aborted:')) return 'aborted';
-  if (outcomes.some((o) => o !== 'passed')) return 'failed';
+/** Why a chain stopped before its last step: an abort signal, or a child that did not pass. */
+export type ChainStop = { kind: 'aborted'; reason: string } | { kind: 'stopped'; path: string; outcome: Outcome };
+
+/** The stop as the chain's reasons and its status query word it. */
+export function stopText(stop: ChainStop): string {
+  return stop.kind === 'aborted' ? `aborted: ${stop.reason}` : `stopped: ${stop.path} ended ${stop.outcome}`;
+}
+
+/** What happened to the chain itself, apart from its children. */
+export interface ChainFacts {
+  stop?: ChainStop;
+  /** The chain could not go on (e.g. the shared stack did not come up). */
+  error?: string;
+  /** The shared stack did not come down: it may still hold faults. */
+  teardownFailed?: boolean;
+}
+
+/**
+ * Residue outranks everything, as in a single run; then an error of a child or of the chain; a stop
+ * by abort reads as aborted; any child that did not pass (a cancelled sibling too) makes it failed.
+ */
+export function chainOutcome(children: ReadonlyArray<ChainChild['outcome']>, facts: ChainFacts): Outcome {
+  if (facts.teardownFailed || children.includes('dirty')) return 'dirty';
+  if (facts.error !== undefined || children.includes('error')) return 'error';
+  if (facts.stop?.kind === 'aborted') return 'aborted';
+  if (children.some((o) => o !== 'passed')) return 'failed';
   return 'passed';
 }

@@ -19,8 +19,8 @@ import type { Journal, Outcome } from '../report/journal';
 import { type Chain, type ChainStep, parseChain } from '../spec/chain';
 import { toMs } from '../spec/duration';
 import { SA_OUTCOME, SA_PHASE, SA_SCENARIO } from '../temporal/search-attributes';
-import { long, summary } from './activities';
-import { type ChainChild, type ChainResult, chainOutcome, childInput } from './chain-children';
+import { long, summary } from './proxies';
+import { type ChainChild, type ChainFacts, type ChainResult, chainOutcome, childInput, stopText } from './chain-children';
 import { projectName } from './experiment';
 import { abortSignal } from './messages';
 import { chainStatusQuery } from './chain-messages';
@@ -33,16 +33,17 @@ export async function chain(input: unknown): Promise<ChainResult> {
   const project = spec.sharedStack ? (spec.sharedStack.project ?? projectName(info.workflowId)) : undefined;
   const result: ChainResult = { workflowId: info.workflowId, runId: info.runId, name: spec.name, outcome: 'passed', children: [], reasons: [], startedAt: Date.now() };
   const main = new CancellationScope();
-  let stopReason: string | undefined;
-  setHandler(abortSignal, (reason) => {
-    stopReason ??= `aborted: ${reason || 'abort requested'}`;
+  const facts: ChainFacts = {};
+  const stop = (why: NonNullable<ChainFacts['stop']>): void => {
+    facts.stop ??= why;
     main.cancel();
-  });
-  setHandler(chainStatusQuery, () => ({ ...result, stopReason }));
+  };
+  setHandler(abortSignal, (reason) => stop({ kind: 'aborted', reason: reason || 'abort requested' }));
+  setHandler(chainStatusQuery, () => ({ ...result, stopReason: facts.stop && stopText(facts.stop) }));
   upsertSearchAttributes([{ key: SA_SCENARIO, value: spec.name }, { key: SA_PHASE, value: 'chain' }]);
 
   const runChild = async (step: ChainStep, path: string): Promise<void> => {
-    if (stopReason) return; // stopped: children not yet started never start
+    if (facts.stop) return; // stopped: children not yet started never start
     const { type, args, summary: text } = childInput(spec, step, path, project);
     const child: ChainChild = { path, type, workflowId: `${info.workflowId}/${path}`, summary: text, outcome: 'running' };
     result.children.push(child);
@@ -57,14 +58,12 @@ export async function chain(input: unknown): Promise<ChainResult> {
       child.outcome = journal.outcome;
       child.reasons = journal.reasons;
     } catch (err) {
+      // A child cancelled with the chain ended aborted; one that failed outright could not run.
       child.outcome = isCancellation(err) ? 'aborted' : 'error';
       child.reasons = [errorText(err)];
       if (isCancellation(err)) throw err;
     }
-    if (child.outcome !== 'passed' && !spec.continueOnFailure) {
-      stopReason ??= `stopped: ${path} ended ${child.outcome}`;
-      main.cancel();
-    }
+    if (child.outcome !== 'passed' && !spec.continueOnFailure) stop({ kind: 'stopped', path, outcome: child.outcome });
   };
 
   const runStep = async (step: ChainStep, path: string): Promise<void> => {
@@ -90,7 +89,10 @@ export async function chain(input: unknown): Promise<ChainResult> {
       for (let i = 0; i < spec.steps.length; i++) await runStep(spec.steps[i], `steps[${i}]`);
     });
   } catch (err) {
-    if (!isCancellation(err)) result.reasons.push(`error: ${errorText(err)}`);
+    if (!isCancellation(err)) {
+      facts.error = errorText(err);
+      result.reasons.push(`error: ${facts.error}`);
+    }
   }
   await CancellationScope.nonCancellable(async () => {
     if (spec.sharedStack && project && !spec.sharedStack.keep) {
@@ -98,12 +100,12 @@ export async function chain(input: unknown): Promise<ChainResult> {
         await long.stackDown.executeWithOptions(summary(`shared stack down (${project})`), [{ project }]);
       } catch (err) {
         result.reasons.push(`shared stack teardown failed: ${errorText(err)}`);
-        result.outcome = 'dirty';
+        facts.teardownFailed = true;
       }
     }
   });
-  if (stopReason) result.reasons.unshift(stopReason);
-  result.outcome = chainOutcome(result, stopReason);
+  if (facts.stop) result.reasons.unshift(stopText(facts.stop));
+  result.outcome = chainOutcome(result.children.map((c) => c.outcome), facts);
   result.finishedAt = Date.now();
   upsertSearchAttributes([{ key: SA_OUTCOME, value: result.outcome }, { key: SA_PHASE, value: 'done' }]);
   return result;

@@ -4,33 +4,35 @@
  */
 import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 import type { StackHandle } from '../activities/types';
-import type { ProbeRecord, SeriesRecord } from '../report/journal';
+import type { ProbeRecord } from '../report/journal';
 import { type Experiment, continuousId, probeLabel, resolveProbe, toMs } from '../spec';
-import { probing, summary } from './activities';
+import { probing, summary } from './proxies';
+import type { RunRecorder } from './recorder';
 
 export class ContinuousProbes {
   private readonly scope = new CancellationScope();
   private readonly loops: Promise<void>[] = [];
-  readonly series: SeriesRecord[] = [];
 
   constructor(
     private readonly exp: Experiment,
+    private readonly rec: RunRecorder,
     private readonly onSample: (r: ProbeRecord, index: number) => void,
   ) {}
 
   start(stack: StackHandle | undefined): void {
     this.exp.continuous.forEach((c, i) => {
       const probe = resolveProbe(this.exp, c.probe);
-      const record: SeriesRecord = { id: continuousId(c, i), probe: probeLabel(c.probe), everyMs: toMs(c.every), samples: [] };
-      this.series.push(record);
+      const id = continuousId(c, i);
+      const everyMs = toMs(c.every);
+      this.rec.record({ kind: 'series-started', index: i, id, probe: probeLabel(c.probe), everyMs });
       this.loops.push(
         this.scope
           .run(async () => {
             for (;;) {
-              const sample = await probing.runProbe.executeWithOptions(summary(`sample ${record.id}`), [{ probe, stack }]);
-              record.samples.push(sample);
-              this.onSample({ label: record.id, sample }, i);
-              await sleep(record.everyMs);
+              const sample = await probing.runProbe.executeWithOptions(summary(`sample ${id}`), [{ probe, stack }]);
+              this.rec.record({ kind: 'series-sampled', index: i, sample });
+              this.onSample({ label: id, sample }, i);
+              await sleep(everyMs);
             }
           })
           .catch((err) => {

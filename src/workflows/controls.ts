@@ -4,10 +4,11 @@
  * the method clock and are written to the journal so the timeline explains itself.
  */
 import { type CancellationScope, setHandler } from '@temporalio/workflow';
-import type { Journal, Phase } from '../report/journal';
+import type { Phase } from '../report/journal';
 import { Duration, formatMs, toMs } from '../spec/duration';
 import type { MethodClock } from './clock';
 import { abortSignal, extendUpdate, pauseSignal, resumeSignal } from './messages';
+import type { RunRecorder } from './recorder';
 
 const MAX_EXTEND_MS = 3_600_000;
 const BEFORE_OR_IN_METHOD: Phase[] = ['validating', 'stack-up', 'steady-state', 'method', 'fault-injected'];
@@ -15,16 +16,14 @@ const BEFORE_OR_IN_METHOD: Phase[] = ['validating', 'stack-up', 'steady-state', 
 export interface ControlContext {
   main: CancellationScope;
   clock: MethodClock;
-  journal: Journal;
-  phase: () => Phase;
-  onAbort: (reason: string) => void;
+  rec: RunRecorder;
   /** Moves the dead-man deadlines of held faults by `ms`; returns the ones that could not be moved. */
   shiftDeadlines: (ms: number) => Promise<string[]>;
 }
 
 export function installControls(ctx: ControlContext): void {
   const log = (action: 'pause' | 'resume' | 'extend', detail?: string): void => {
-    (ctx.journal.controls ??= []).push({ at: Date.now(), action, detail });
+    ctx.rec.record({ kind: 'control', action, detail });
   };
   // A fault held longer than planned keeps its dead-man switch in step: the TTL was set at inject.
   const shift = async (ms: number, action: 'resume' | 'extend'): Promise<void> => {
@@ -34,12 +33,12 @@ export function installControls(ctx: ControlContext): void {
   let pausedAt: number | undefined;
 
   setHandler(abortSignal, (reason) => {
-    ctx.onAbort(reason || 'abort requested');
+    ctx.rec.record({ kind: 'abort-requested', reason: reason || 'abort requested' });
     ctx.main.cancel();
   });
   setHandler(pauseSignal, (reason) => {
     // Restores, recovery and checks are never held: past the method a pause is recorded and ignored.
-    if (!BEFORE_OR_IN_METHOD.includes(ctx.phase())) return log('pause', `ignored in phase ${ctx.phase()}${reason ? `: ${reason}` : ''}`);
+    if (!BEFORE_OR_IN_METHOD.includes(ctx.rec.phase)) return log('pause', `ignored in phase ${ctx.rec.phase}${reason ? `: ${reason}` : ''}`);
     ctx.clock.pause(reason);
     pausedAt ??= Date.now();
     log('pause', reason);
@@ -68,7 +67,7 @@ export function installControls(ctx: ControlContext): void {
         if (!parsed.success) throw new Error(`extend takes a duration like "30s" or a number of milliseconds, got ${JSON.stringify(by)}`);
         const ms = toMs(parsed.data);
         if (ms <= 0 || ms > MAX_EXTEND_MS) throw new Error('extend by more than 0 and at most 1h at a time');
-        const p = ctx.phase();
+        const p = ctx.rec.phase;
         if (p !== 'method' && p !== 'fault-injected') throw new Error(`nothing to extend: the run is in phase "${p}"`);
         if (ctx.clock.openWindows() === 0) throw new Error('nothing to extend: no wait or fault window is open right now');
       },

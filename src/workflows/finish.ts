@@ -1,110 +1,138 @@
 /**
- * Everything after the restores, in order: user rollbacks, recovery and checks, the residue scan,
- * artifacts and teardown. Runs inside the workflow's non-cancellable scope; each step records its
- * failure and lets the next one run, because a half-finished cleanup is worse than a noisy one.
+ * Everything after the method, one stage per function, in this order: restores, user rollbacks,
+ * recovery and checks, the residue scan, artifacts, teardown and the journal. Runs inside the
+ * workflow's non-cancellable scope; each stage reports its failures to the recorder and lets the
+ * next one run, because a half-finished cleanup is worse than a noisy one.
  */
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { StackHandle } from '../activities/types';
-import type { CheckRecord, Journal, Phase, Verdicts } from '../report/journal';
 import { type Experiment, describeTarget } from '../spec';
 import { selectTargets } from '../spec/select';
-import { long, quick, restoring, summary } from './activities';
-import type { ContinuousProbes } from './continuous';
-import type { CheckContext } from './recovery';
-import type { Workloads } from './workloads';
-import { type Saga } from './saga';
+import { SA_OUTCOME } from '../temporal/search-attributes';
 import { errorText } from '../errors';
+import { runChecks } from './checks';
+import type { ContinuousProbes } from './continuous';
+import { releaseLeases } from './lease';
+import { long, quick, restoring, summary } from './proxies';
+import type { RunRecorder } from './recorder';
+import type { Saga } from './saga';
+import type { Workloads } from './workloads';
 
 export interface FinishContext {
   exp: Experiment;
-  journal: Journal;
+  rec: RunRecorder;
   stack?: StackHandle;
   project: string;
   saga: Saga;
-  verdicts: Verdicts;
   probes: ContinuousProbes;
-  setPhase: (p: Phase) => void;
   workloads: Workloads;
-  runChecks: (ctx: CheckContext) => Promise<CheckRecord[]>;
 }
 
 export async function finishRun(ctx: FinishContext): Promise<void> {
-  const { exp, journal, verdicts } = ctx;
-  const note = (what: string, err: unknown) => journal.reasons.push(`${what}: ${errorText(err)}`);
+  await restoreFaults(ctx);
+  await runRollbacks(ctx);
+  await recoverAndCheck(ctx);
+  await scanResidue(ctx);
+  await collectArtifacts(ctx);
+  await tearDown(ctx);
+  await writeJournal(ctx);
+}
 
-  if (exp.rollbacks.length > 0 && ctx.stack) {
-    ctx.setPhase('rollbacks');
-    for (const r of exp.rollbacks) {
-      try {
-        const all = await quick.resolveTargets({ project: ctx.project, target: r.target });
-        const targets = selectTargets(all, r.target.mode, Math.random, describeTarget(r.target));
-        await restoring.runRollback.executeWithOptions(summary(`rollback ${r.action}`), [{ action: r.action, targets }]);
-        journal.rollbacks.push({ action: r.action, targets: targets.map((t) => t.name), ok: true });
-      } catch (err) {
-        journal.rollbacks.push({ action: r.action, targets: [], ok: false, error: errorText(err) });
-        verdicts.dirty = true;
-        note(`rollback ${r.action} failed`, err);
-      }
+/** Every compensation, newest first (saga rule 2); leases are freed only when all of them worked. */
+async function restoreFaults({ rec, saga }: FinishContext): Promise<void> {
+  rec.record({ kind: 'phase', phase: 'restoring' });
+  await saga.restoreAll();
+  rec.record({ kind: 'restores-finished', lastRestoreAt: saga.lastRestoreAt });
+  // A fault that could not be restored keeps its lease until its TTL, so no other run faults it meanwhile.
+  if (!rec.restoreFailed) await releaseLeases(rec);
+}
+
+async function runRollbacks({ exp, rec, stack, project }: FinishContext): Promise<void> {
+  if (exp.rollbacks.length === 0 || !stack) return;
+  rec.record({ kind: 'phase', phase: 'rollbacks' });
+  for (const r of exp.rollbacks) {
+    try {
+      const all = await quick.resolveTargets({ project, target: r.target });
+      const targets = selectTargets(all, r.target.mode, Math.random, describeTarget(r.target));
+      await restoring.runRollback.executeWithOptions(summary(`rollback ${r.action}`), [{ action: r.action, targets }]);
+      rec.record({ kind: 'rollback-done', action: r.action, targets: targets.map((t) => t.name) });
+    } catch (err) {
+      rec.record({ kind: 'rollback-failed', action: r.action, error: err });
     }
   }
+}
 
-  // Checks only mean something when the method ran; after an error or abort they would mislead.
-  const methodRan = journal.phases.some((p) => p.phase === 'method') && !verdicts.error;
+/** Checks stop the workloads once recovery is measured; when checks do not run, they stop here. */
+async function recoverAndCheck({ exp, rec, stack, saga, workloads, probes }: FinishContext): Promise<void> {
+  // Checks only mean something when the method ran; after an error they would mislead.
+  const methodRan = rec.entered('method') && !rec.erred;
   if (methodRan && exp.checks.length > 0) {
-    ctx.setPhase('recovery');
-    const since = ctx.saga.lastRestoreAt || Date.now();
+    rec.record({ kind: 'phase', phase: 'recovery' });
+    const since = saga.lastRestoreAt || Date.now();
     try {
-      journal.checks = await ctx.runChecks({ exp, journal, stack: ctx.stack, since, workloads: ctx.workloads });
-      const failed = journal.checks.filter((c) => !c.passed);
-      if (failed.length > 0) {
-        verdicts.failed = true;
-        journal.reasons.push(...failed.map((c) => `check ${c.id} failed: ${c.detail}`));
-      }
+      const checks = await runChecks({ exp, workflowId: rec.workflowId, faults: rec.journal.faults, stack, since, workloads });
+      rec.record({ kind: 'checks-evaluated', checks });
     } catch (err) {
-      verdicts.error = true;
-      note('checks could not run', err);
+      rec.record({ kind: 'checks-not-run', error: err });
     }
   }
-  // Checks stop the workloads once recovery is measured; when checks did not run, stop them here.
-  await ctx.workloads.stop();
-  await ctx.probes.stop();
-  journal.continuous = ctx.probes.series;
+  await workloads.stop();
+  await probes.stop();
+}
 
-  ctx.setPhase('residue-scan');
-  for (const rec of ctx.saga.records()) {
+/** Saga rule 6: nothing of the run may be left, neither a fault's trace nor a reverter, lease or helper. */
+async function scanResidue({ rec, saga }: FinishContext): Promise<void> {
+  rec.record({ kind: 'phase', phase: 'residue-scan' });
+  const residue: string[] = [];
+  for (const r of saga.records()) {
     try {
-      const v = await quick.verifyFault.executeWithOptions(summary(`residue scan ${rec.faultId}`), [rec]);
-      journal.residue.push(...v.residue.map((r) => `${rec.faultId}: ${r}`));
+      const v = await quick.verifyFault.executeWithOptions(summary(`residue scan ${r.faultId}`), [r]);
+      residue.push(...v.residue.map((x) => `${r.faultId}: ${x}`));
     } catch (err) {
-      journal.residue.push(`${rec.faultId}: residue scan failed: ${errorText(err)}`);
+      residue.push(`${r.faultId}: residue scan failed: ${errorText(err)}`);
     }
   }
   try {
-    const v = await quick.scanHelpers.executeWithOptions(summary('residue scan: reverters, leases, helpers'), [{ run: journal.workflowId }]);
-    journal.residue.push(...v.residue);
+    const v = await quick.scanHelpers.executeWithOptions(summary('residue scan: reverters, leases, helpers'), [{ run: rec.workflowId }]);
+    residue.push(...v.residue);
   } catch (err) {
-    journal.residue.push(`helper residue scan failed: ${errorText(err)}`);
+    residue.push(`helper residue scan failed: ${errorText(err)}`);
   }
-  if (journal.residue.length > 0) {
-    verdicts.dirty = true;
-    journal.reasons.push(`residue left behind: ${journal.residue.join('; ')}`);
-  }
+  rec.record({ kind: 'residue-scanned', residue });
+}
 
-  if (exp.stack) {
-    ctx.setPhase('artifacts');
-    try {
-      const r = await long.collectLogs.executeWithOptions(summary('collect container logs'), [{ workflowId: journal.workflowId, project: ctx.project }]);
-      journal.artifactsDir = r.dir;
-    } catch (err) {
-      note('container logs could not be collected', err);
-    }
-    if (!exp.stack.keep) {
-      ctx.setPhase('stack-down');
-      try {
-        await long.stackDown.executeWithOptions(summary(`stack down ${ctx.project}`), [{ project: ctx.project }]);
-      } catch (err) {
-        verdicts.dirty = true;
-        note('stack teardown failed', err);
-      }
-    }
+async function collectArtifacts({ exp, rec, project }: FinishContext): Promise<void> {
+  if (!exp.stack) return;
+  rec.record({ kind: 'phase', phase: 'artifacts' });
+  try {
+    const r = await long.collectLogs.executeWithOptions(summary('collect container logs'), [{ workflowId: rec.workflowId, project }]);
+    rec.record({ kind: 'logs-collected', dir: r.dir });
+  } catch (err) {
+    rec.record({ kind: 'problem', what: 'container logs could not be collected', error: err });
   }
+}
+
+/** A stack that will not come down may still hold the run's faults: the run is dirty. */
+async function tearDown({ exp, rec, project }: FinishContext): Promise<void> {
+  if (!exp.stack || exp.stack.keep) return;
+  rec.record({ kind: 'phase', phase: 'stack-down' });
+  try {
+    await long.stackDown.executeWithOptions(summary(`stack down ${project}`), [{ project }]);
+  } catch (err) {
+    rec.record({ kind: 'teardown-failed', error: err });
+  }
+}
+
+/** The outcome is fixed before the journal is written; a failed write is noted but changes nothing. */
+async function writeJournal({ rec }: FinishContext): Promise<void> {
+  rec.close();
+  const journal = rec.journal;
+  try {
+    const r = await quick.writeJournal.executeWithOptions(summary(`journal: ${journal.outcome}`), [{ workflowId: rec.workflowId, journal }]);
+    rec.record({ kind: 'journal-written', dir: r.dir });
+  } catch (err) {
+    rec.record({ kind: 'problem', what: 'journal could not be written', error: err });
+  }
+  upsertSearchAttributes([{ key: SA_OUTCOME, value: journal.outcome }]);
+  rec.record({ kind: 'phase', phase: 'done' });
 }

@@ -4,8 +4,8 @@
  * and restores their faults with the same idempotent restore activity, then frees their leases.
  */
 import type { FaultRecord } from '../activities/types';
-import { quick, restoring, summary } from './activities';
 import { errorText } from '../errors';
+import { quick, restoring, summary } from './proxies';
 
 export interface JanitorInput {
   /** How far back to look for closed runs, in ms (default one day). */

@@ -6,10 +6,9 @@
  */
 import { ApplicationFailure, sleep, workflowInfo } from '@temporalio/workflow';
 import type { ContainerRef, LeaseHolder } from '../activities/types';
-import type { Journal } from '../report/journal';
 import { type Safety, toMs } from '../spec';
-import { quick, summary } from './activities';
-import { errorText } from '../errors';
+import { quick, summary } from './proxies';
+import type { RunRecorder } from './recorder';
 
 const RETRY_MS = 1000;
 
@@ -35,10 +34,10 @@ export function busyText(h: LeaseHolder): string {
 }
 
 /** Releases the run's target leases; a failure is recorded (the residue scan will also see the lease). */
-export async function releaseLeases(journal: Journal): Promise<void> {
+export async function releaseLeases(rec: RunRecorder): Promise<void> {
   try {
-    await quick.releaseLeases.executeWithOptions(summary('release target leases'), [{ run: journal.workflowId }]);
+    await quick.releaseLeases.executeWithOptions(summary('release target leases'), [{ run: rec.workflowId }]);
   } catch (err) {
-    journal.reasons.push(`target leases could not be released: ${errorText(err)}`);
+    rec.record({ kind: 'problem', what: 'target leases could not be released', error: err });
   }
 }

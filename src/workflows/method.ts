@@ -5,7 +5,7 @@
 import { CancellationScope, workflowInfo } from '@temporalio/workflow';
 import type { MethodClock } from './clock';
 import { type FaultRecord, HOST_TARGET, type StackHandle } from '../activities/types';
-import type { FaultEntry, Journal } from '../report/journal';
+import type { FaultEntry } from '../report/journal';
 import type { Target } from '../spec/target';
 import {
   type Experiment,
@@ -25,17 +25,18 @@ import {
   toMs,
 } from '../spec';
 import { selectTargets } from '../spec/select';
-import { probing, quick, summary } from './activities';
+import { probing, quick, summary } from './proxies';
 import { takeLease } from './lease';
+import type { RunRecorder } from './recorder';
 import type { Saga } from './saga';
 
 export interface MethodContext {
   exp: Experiment;
-  journal: Journal;
+  rec: RunRecorder;
   saga: Saga;
   stack?: StackHandle;
   project: string;
-  onPhase: (phase: 'method' | 'fault-injected') => void;
+  /** Probe failures, reported by the caller once the method has run to its end. */
   deviations: string[];
   /** Waits and fault windows run on it, so pause, resume and extend reach them. */
   clock: MethodClock;
@@ -70,7 +71,7 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
     const sample = await probing.runProbe.executeWithOptions(summary(`probe ${label}`), [
       { probe, expect: step.expect, stack: ctx.stack },
     ]);
-    ctx.journal.methodProbes.push({ label: `${path} ${label}`, sample });
+    ctx.rec.record({ kind: 'method-probe-sampled', label: `${path} ${label}`, sample });
     if (!sample.ok) ctx.deviations.push(`${path}: probe ${label} failed: ${sample.error ?? 'expectation not met'}`);
     return;
   }
@@ -92,7 +93,7 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   // The deadline starts when the lease is ours, so time spent waiting for another run is not lost.
   const deadlineAt = await takeLease(faultId, targets, ttlMs, ctx.exp.safety.lease);
   const record: FaultRecord = { faultId, stepPath: path, kind: fault.kind, spec: fault, targets, deadlineAt };
-  const entry = {
+  const entry: FaultEntry = {
     faultId: record.faultId,
     stepPath: path,
     kind: fault.kind,
@@ -101,17 +102,17 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
     candidates: candidates.map((t) => t.name),
     ...(chosenBy ? { chosenBy } : {}),
     requestedAt: Date.now(),
-    restore: 'pending' as const,
+    restore: 'pending',
   };
-  ctx.journal.faults.push(entry);
-  const compensation = { record, entry };
+  ctx.rec.record({ kind: 'fault-requested', fault: entry });
+  const compensation = { record, description };
   ctx.saga.register(compensation); // before the inject is scheduled: saga rule 1
   const names = entry.targets.join(', ');
   const injected = await ctx.saga.track(
     quick.injectFault.executeWithOptions(summary(`inject ${description} -> ${names}`), [record]),
   );
-  Object.assign(entry, { injectedAt: injected.injectedAt, injectDetails: injected.details });
-  ctx.onPhase('fault-injected');
+  ctx.rec.record({ kind: 'fault-injected', faultId, injectedAt: injected.injectedAt, details: injected.details });
+  ctx.rec.record({ kind: 'phase', phase: 'fault-injected' });
   if (step.duration !== undefined) {
     await ctx.clock.wait(toMs(step.duration), `${path} ${description}`);
     await ctx.saga.restoreNow(compensation);

@@ -4,15 +4,16 @@
  * order and must be idempotent, which the fault drivers guarantee by keying on the fault id.
  */
 import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
-import type { FaultRecord, RestoreResult } from '../activities/types';
-import type { FaultEntry } from '../report/journal';
+import type { FaultRecord } from '../activities/types';
 import { SA_FAULTS } from '../temporal/search-attributes';
 import { errorText } from '../errors';
-import { quick, restoring, summary } from './activities';
+import { quick, restoring, summary } from './proxies';
+import type { RunRecorder } from './recorder';
 
 export interface Compensation {
   record: FaultRecord;
-  entry: FaultEntry;
+  /** The fault as the activity summaries name it. */
+  description: string;
 }
 
 export class Saga {
@@ -21,7 +22,8 @@ export class Saga {
   private readonly inflight = new Set<Promise<unknown>>();
   /** Epoch ms of the last successful restore; time-to-green counts from here. */
   lastRestoreAt = 0;
-  failures: string[] = [];
+
+  constructor(private readonly rec: RunRecorder) {}
 
   register(c: Compensation): void {
     this.stack.push(c);
@@ -67,7 +69,7 @@ export class Saga {
       if (c.record.deadlineAt === undefined) continue;
       c.record.deadlineAt += ms;
       try {
-        await quick.rearmFault.executeWithOptions(summary(`re-arm dead-man switch: ${c.entry.description}`), [c.record]);
+        await quick.rearmFault.executeWithOptions(summary(`re-arm dead-man switch: ${c.description}`), [c.record]);
       } catch (err) {
         failed.push(`${c.record.faultId}: ${errorText(err)}`);
       }
@@ -80,7 +82,7 @@ export class Saga {
     await CancellationScope.nonCancellable(() => this.restore(c));
   }
 
-  /** Undoes everything still registered, newest first. Never throws; failures are recorded. */
+  /** Undoes everything still registered, newest first. Never throws; failures go to the recorder. */
   async restoreAll(): Promise<void> {
     await CancellationScope.nonCancellable(async () => {
       await Promise.allSettled([...this.inflight]);
@@ -90,25 +92,17 @@ export class Saga {
 
   private async restore(c: Compensation): Promise<void> {
     if (!this.stack.includes(c)) return;
-    // The fault certainly held until now: a restore may bring the target back before it returns.
-    c.entry.restoreRequestedAt ??= Date.now();
+    const faultId = c.record.faultId;
+    this.rec.record({ kind: 'restore-requested', faultId });
     try {
-      const r: RestoreResult = await restoring.restoreFault.executeWithOptions(summary(`restore ${c.entry.description}`), [c.record]);
-      c.entry.restore = r.outcomes.some((o) => o.outcome === 'restored')
-        ? 'restored'
-        : r.outcomes.every((o) => o.outcome === 'gone')
-          ? 'gone'
-          : 'already-clean';
-      c.entry.restoredAt = r.restoredAt;
-      c.entry.restoreDetails = r.outcomes.map((o) => `${o.container}: ${o.outcome}${o.detail ? ` (${o.detail})` : ''}`);
-      this.lastRestoreAt = Math.max(this.lastRestoreAt, r.restoredAt);
+      const result = await restoring.restoreFault.executeWithOptions(summary(`restore ${c.description}`), [c.record]);
+      this.rec.record({ kind: 'restore-done', faultId, result });
+      this.lastRestoreAt = Math.max(this.lastRestoreAt, result.restoredAt);
       this.stack.splice(this.stack.indexOf(c), 1);
       this.publish();
     } catch (err) {
-      c.entry.restore = 'failed';
-      c.entry.error = errorText(err);
-      this.failures.push(`restore of ${c.record.faultId} failed: ${c.entry.error}`);
+      // It stays on the stack and in FaultlineFaults, for the janitor; after a restoreNow the restore phase tries again.
+      this.rec.record({ kind: 'restore-failed', faultId, error: err });
     }
   }
 }
-

@@ -53,10 +53,9 @@ export class StopConditions {
  * Checks the promise after the restores: measured from the last green sample (or the first failed
  * one, when the probe was never green), in the journal's own timestamps. A miss is reported.
  */
-export function checkRestoreBound(hit: StopConditionHit & { restoredAt?: number; withinBound?: boolean }, lastRestoreAt: number): string | undefined {
-  if (!lastRestoreAt) return undefined;
-  hit.restoredAt = lastRestoreAt;
+export function restoreBound(hit: Pick<StopConditionHit, 'probe' | 'boundMs' | 'at' | 'lastGreenAt'>, lastRestoreAt: number): { withinBound: boolean; late?: string } {
   const from = hit.lastGreenAt ?? hit.at;
-  hit.withinBound = lastRestoreAt - from <= hit.boundMs;
-  return hit.withinBound ? undefined : `stop condition: restores finished ${lastRestoreAt - from} ms after ${hit.probe} went red, over the ${hit.boundMs} ms bound`;
+  const withinBound = lastRestoreAt - from <= hit.boundMs;
+  if (withinBound) return { withinBound };
+  return { withinBound, late: `stop condition: restores finished ${lastRestoreAt - from} ms after ${hit.probe} went red, over the ${hit.boundMs} ms bound` };
 }

@@ -5,42 +5,46 @@
  */
 import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 import type { StackHandle } from '../activities/types';
-import type { Journal, WorkloadEntry } from '../report/journal';
 import { type Experiment, describeWorkload } from '../spec';
-import { background, quick, summary } from './activities';
 import { errorText } from '../errors';
+import { background, quick, summary } from './proxies';
+import type { RunRecorder } from './recorder';
 
 const STOP_TIMEOUT_MS = 30_000;
 
 export class Workloads {
   private readonly scope = new CancellationScope();
   private readonly runs: Promise<void>[] = [];
+  /** The workloads started, in order: only those are stopped. */
+  private readonly ids: string[] = [];
   private stoppedAt?: number;
 
   constructor(
     private readonly exp: Experiment,
-    private readonly journal: Journal,
+    private readonly rec: RunRecorder,
   ) {}
 
   start(stack: StackHandle | undefined): void {
-    const workflowId = this.journal.workflowId;
+    const workflowId = this.rec.workflowId;
     for (const workload of this.exp.workloads) {
-      const entry: WorkloadEntry = { id: workload.id, description: describeWorkload(workload), startedAt: Date.now() };
-      this.journal.workloads.push(entry);
+      const { id } = workload;
+      const description = describeWorkload(workload);
+      this.ids.push(id);
+      this.rec.record({ kind: 'workload-started', id, description });
       // scope.run settles as soon as the scope is cancelled; the activity's own promise settles only
       // once the activity has finished (WAIT_CANCELLATION_COMPLETED), which is what stop() waits for.
       void this.scope
         .run(() => {
-          const activity = background.runWorkload.executeWithOptions(summary(`workload ${entry.description}`), [{ workflowId, workload, stack }]);
+          const activity = background.runWorkload.executeWithOptions(summary(`workload ${description}`), [{ workflowId, workload, stack }]);
           this.runs.push(
             activity.then(
               () => undefined,
               (err: unknown) => {
                 // Cancellation is how a workload is stopped; anything else is recorded for the reader.
-                if (!isCancellation(err) && !isCancellation((err as { cause?: unknown }).cause)) entry.error = errorText(err);
+                if (!isCancellation(err) && !isCancellation((err as { cause?: unknown }).cause)) this.rec.record({ kind: 'workload-failed', id, error: err });
               },
             ).finally(() => {
-              entry.stoppedAt = Date.now();
+              this.rec.record({ kind: 'workload-stopped', id });
             }),
           );
           return activity;
@@ -55,15 +59,15 @@ export class Workloads {
    */
   async stop(): Promise<number> {
     if (this.stoppedAt !== undefined) return this.stoppedAt;
-    const entries = this.journal.workloads;
-    if (entries.length > 0) {
+    const ids = this.ids;
+    if (ids.length > 0) {
       try {
-        const r = await quick.stopWorkloads.executeWithOptions(summary(`stop workloads ${entries.map((e) => e.id).join(', ')}`), [
-          { workflowId: this.journal.workflowId, ids: entries.map((e) => e.id), timeoutMs: STOP_TIMEOUT_MS },
+        const r = await quick.stopWorkloads.executeWithOptions(summary(`stop workloads ${ids.join(', ')}`), [
+          { workflowId: this.rec.workflowId, ids: [...ids], timeoutMs: STOP_TIMEOUT_MS },
         ]);
         for (const id of r.unconfirmed) this.note(id, `did not confirm its stop within ${STOP_TIMEOUT_MS / 1000}s`);
       } catch (err) {
-        for (const e of entries) this.note(e.id, `stop failed: ${errorText(err)}`);
+        for (const id of ids) this.note(id, `stop failed: ${errorText(err)}`);
       }
       await Promise.race([Promise.allSettled(this.runs), sleep(STOP_TIMEOUT_MS)]);
     }
@@ -72,8 +76,7 @@ export class Workloads {
     return this.stoppedAt;
   }
 
-  private note(id: string, error: string): void {
-    const e = this.journal.workloads.find((w) => w.id === id);
-    if (e) e.error = e.error ? `${e.error}; ${error}` : error;
+  private note(id: string, problem: string): void {
+    this.rec.record({ kind: 'workload-stop-problem', id, problem });
   }
 }

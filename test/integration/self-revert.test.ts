@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { createContainerOps } from '../../src/activities/docker/container-ops';
-import { injectFault } from '../../src/activities/faults';
+import { injectFault, selfRevertFor } from '../../src/activities/faults';
 import { HELPER_IMAGE } from '../../src/activities/safety/helpers';
-import { armReverters, disarmReverters } from '../../src/activities/safety/reverter';
+import { armReverters as armWith, disarmReverters } from '../../src/activities/safety/reverter';
 import { systemClock } from '../../src/activities/ports';
 import type { FaultRecord } from '../../src/activities/types';
 import type { FaultSpec } from '../../src/spec';
@@ -19,6 +19,8 @@ const docker = new Docker();
 const drivers = realDrivers(docker);
 const made: string[] = [];
 const runs: string[] = [];
+/** The reverters as the worker arms them, with the registry's self-revert scripts. */
+const armReverters = (d: Docker, rec: FaultRecord) => armWith(d, rec, (r, target) => selfRevertFor(drivers, r, target));
 
 afterAll(async () => {
   for (const r of runs) for (const h of await helpersOf(r)) await docker.getContainer(h.id).remove({ force: true }).catch(() => undefined);
@@ -57,7 +59,7 @@ async function faultWithDeadline(spec: FaultSpec): Promise<{ rec: FaultRecord; i
   const runId = `fl5b-selfrevert-${randomBytes(3).toString('hex')}`;
   runs.push(runId);
   const rec: FaultRecord = { faultId: `${runId}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 1500 };
-  expect(await armReverters(docker, rec, drivers)).toHaveLength(1);
+  expect(await armReverters(docker, rec)).toHaveLength(1);
   await injectFault(drivers, rec);
   return { rec, id: t.id };
 }
@@ -100,8 +102,8 @@ test('container-kill with SIGSTOP: the reverter thaws the frozen process', async
 
 test('a reverter disarmed before its deadline never fires, and arming twice makes one', async () => {
   const { t, runId, rec } = await pauseRecord(60_000);
-  await armReverters(docker, rec, drivers);
-  await armReverters(docker, rec, drivers);
+  await armReverters(docker, rec);
+  await armReverters(docker, rec);
   expect((await helpersOf(runId)).filter((h) => h.state === 'running')).toHaveLength(1);
   expect(await disarmReverters(docker, rec.faultId)).toEqual([{ target: t.name, fired: false, exitCode: undefined }]);
   expect(await helpersOf(runId)).toEqual([]);
@@ -109,9 +111,9 @@ test('a reverter disarmed before its deadline never fires, and arming twice make
 
 test('arming again with another deadline moves the switch (a run that is extended)', async () => {
   const { t, runId, rec } = await pauseRecord(600_000);
-  await armReverters(docker, rec, drivers);
+  await armReverters(docker, rec);
   await injectFault(drivers, rec);
-  await armReverters(docker, { ...rec, deadlineAt: Date.now() + 1000 }, drivers);
+  await armReverters(docker, { ...rec, deadlineAt: Date.now() + 1000 });
   await waitFor('the moved deadline to fire', async () => ((await state(t.id)).paused ? undefined : true), 20_000);
   expect(await helpersOf(runId)).toHaveLength(1);
 });
@@ -120,5 +122,5 @@ test('container-restart arms no reverter: nothing is left to undo', async () => 
   const t = await target();
   const spec: FaultSpec = { kind: 'container-restart', target: { container: 'x', mode: 'all' }, grace: '0s' };
   const rec: FaultRecord = { faultId: 'fl5b-none/method[0]', stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 1000 };
-  expect(await armReverters(docker, rec, drivers)).toEqual([]);
+  expect(await armReverters(docker, rec)).toEqual([]);
 });

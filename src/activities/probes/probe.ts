@@ -39,8 +39,6 @@ export class ProbeFailure extends Error {
   }
 }
 
-export const passes = (): undefined => undefined;
-
 /** Runs `cleanup` once when the signal aborts; returns a function that unregisters it. */
 export function onAbort(signal: AbortSignal, cleanup: () => void): () => void {
   if (signal.aborted) {

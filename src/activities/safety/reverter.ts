@@ -6,7 +6,8 @@
  */
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
-import { type FaultDrivers, type SelfRevert, selfRevertFor } from '../faults';
+import type { SelfRevert } from '../faults/driver';
+import { runOfFault } from '../faults/lifecycle';
 import type { ContainerRef, FaultRecord } from '../types';
 import { statusOf } from '../docker/status';
 import { HELPER_IMAGE, LABEL, type Helper, helperName, listHelpers, removeHelper } from './helpers';
@@ -27,16 +28,22 @@ done
 echo reverted`;
 
 /**
+ * The script that undoes a record's fault at one target, or undefined when the kind leaves nothing
+ * to undo. Passed in (the worker looks it up in the driver registry), so this file knows no driver.
+ */
+export type SelfRevertFor = (rec: FaultRecord, target: ContainerRef) => SelfRevert | undefined;
+
+/**
  * Starts one reverter per target of the record. Idempotent: a retried inject finds its reverter and
  * only makes sure it runs. Called again with another `deadlineAt` (a run extended), it replaces the
  * reverter, so the switch always holds the record's current deadline. Kinds without selfRevert get none.
  */
-export async function armReverters(docker: Docker, rec: FaultRecord, drivers: FaultDrivers): Promise<string[]> {
+export async function armReverters(docker: Docker, rec: FaultRecord, selfRevertFor: SelfRevertFor): Promise<string[]> {
   if (rec.deadlineAt === undefined) return [];
   const names: string[] = [];
   for (const target of rec.targets) {
-    const how = selfRevertFor(drivers, rec, target);
-    if (!how) return [];
+    const how = selfRevertFor(rec, target);
+    if (!how) continue;
     const name = helperName('reverter', rec.faultId, target.id);
     await armOne(docker, name, rec, target, how);
     names.push(name);
@@ -47,7 +54,7 @@ export async function armReverters(docker: Docker, rec: FaultRecord, drivers: Fa
 async function armOne(docker: Docker, name: string, rec: FaultRecord, target: ContainerRef, how: SelfRevert): Promise<void> {
   const labels = {
     [LABEL.helper]: 'reverter',
-    [LABEL.run]: rec.faultId.slice(0, rec.faultId.lastIndexOf('/')),
+    [LABEL.run]: runOfFault(rec.faultId),
     [LABEL.fault]: rec.faultId,
     [LABEL.target]: target.name,
     [LABEL.deadline]: String(rec.deadlineAt),

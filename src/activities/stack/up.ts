@@ -1,3 +1,8 @@
+/**
+ * Brings a compose stack up the way `docker compose up --wait` would, through the Docker API.
+ * Safe to call again for the same project (a retried activity does): existing networks, volumes
+ * and containers of the project are adopted and started, never duplicated.
+ */
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { loadComposeFile, selectServices, servicesStartOrder } from '../../spec/compose';
@@ -5,14 +10,9 @@ import { toMs } from '../../spec/duration';
 import type { StackHandle, StackUpInput } from '../types';
 import { startContainer } from './container';
 import { type WaitTarget, throwIfAborted, waitReady } from './health';
-import { stackPorts } from './ports';
+import { stackPorts } from './published-ports';
 import { ensureImages, ensureNetworks, ensureVolumes } from './resources';
 
-/**
- * Brings a compose stack up the way `docker compose up --wait` would, through the Docker API.
- * Safe to call again for the same project (a retried activity does): existing networks, volumes
- * and containers of the project are adopted and started, never duplicated.
- */
 export async function stackUp(
   docker: Docker,
   input: StackUpInput & { baseDir?: string },

@@ -125,3 +125,13 @@ export async function requestStop(history: string, timeoutMs: number, sleep: (ms
   }
   return false;
 }
+
+/** Asks each of a run's workloads to stop and waits until its history is finished. Returns the ids that did not confirm. */
+export async function stopWorkloads(
+  artifactsRoot: string,
+  sleep: (ms: number) => Promise<void>,
+  input: { workflowId: string; ids: string[]; timeoutMs: number },
+): Promise<{ unconfirmed: string[] }> {
+  const confirmed = await Promise.all(input.ids.map((id) => requestStop(historyFile(artifactsRoot, input.workflowId, id), input.timeoutMs, sleep)));
+  return { unconfirmed: input.ids.filter((_, i) => !confirmed[i]) };
+}

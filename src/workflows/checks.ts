@@ -6,15 +6,17 @@
  */
 import type { RunWindows } from '../activities/checks';
 import type { StackHandle } from '../activities/types';
-import type { CheckRecord, Journal } from '../report/journal';
+import type { CheckRecord, FaultEntry } from '../report/journal';
 import { type CheckOf, type Experiment, formatDuration, formatMs, isHistoryCheck, probeLabel, resolveProbe, toMs } from '../spec';
 import { sleep } from '@temporalio/workflow';
-import { long, quick, summary } from './activities';
+import { long, quick, summary } from './proxies';
 import type { Workloads } from './workloads';
 
 export interface CheckContext {
   exp: Experiment;
-  journal: Journal;
+  workflowId: string;
+  /** The journal's fault entries, for the fault windows. */
+  faults: readonly FaultEntry[];
   stack?: StackHandle;
   /** When the last restore completed. */
   since: number;
@@ -32,14 +34,14 @@ export async function runChecks(ctx: CheckContext): Promise<CheckRecord[]> {
   if (holdUntil > Date.now()) await sleep(holdUntil - Date.now());
   const stoppedAt = await ctx.workloads.stop();
   save(await Promise.all(indexed.flatMap(({ c, id }) => (c.kind === 'drained' ? [drained(ctx, c, id, stoppedAt)] : []))));
-  const windows = runWindows(ctx.journal, ctx.since);
+  const windows = runWindows(ctx.faults, ctx.since);
   save(
     await Promise.all(
       indexed.flatMap(({ c, id }) => {
         if (!isHistoryCheck(c)) return [];
         return [
           quick.evaluateCheck
-            .executeWithOptions(summary(`check ${id} (${c.kind})`), [{ workflowId: ctx.journal.workflowId, id, check: c, stack: ctx.stack, windows }])
+            .executeWithOptions(summary(`check ${id} (${c.kind})`), [{ workflowId: ctx.workflowId, id, check: c, stack: ctx.stack, windows }])
             .then((v): CheckRecord => ({ kind: c.kind, id, passed: v.passed, detail: v.detail, evidence: v.evidence })),
         ];
       }),
@@ -53,9 +55,9 @@ export async function runChecks(ctx: CheckContext): Promise<CheckRecord[]> {
  * restore was asked for. Both ends are conservative: the fault certainly held in between, while a
  * restore can bring the target back before it reports completion.
  */
-export function runWindows(journal: Journal, lastRestoreAt: number): RunWindows {
-  const injected = journal.faults.filter((f) => f.injectedAt !== undefined);
-  const requested = journal.faults.map((f) => f.requestedAt ?? f.injectedAt).filter((t): t is number => t !== undefined);
+export function runWindows(faults: readonly FaultEntry[], lastRestoreAt: number): RunWindows {
+  const injected = faults.filter((f) => f.injectedAt !== undefined);
+  const requested = faults.map((f) => f.requestedAt ?? f.injectedAt).filter((t): t is number => t !== undefined);
   return {
     faults: injected.map((f) => ({ faultId: f.faultId, from: f.injectedAt ?? 0, to: f.restoreRequestedAt ?? f.restoredAt })),
     firstFaultAt: requested.length ? Math.min(...requested) : undefined,

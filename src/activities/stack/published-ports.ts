@@ -1,14 +1,15 @@
+/**
+ * The host ports a stack publishes on 127.0.0.1, read back from Docker alone, so any worker can
+ * rebuild a stack's handle and pick up a run. A running container reports its live bindings; a
+ * stopped one (killed by a fault, say) reports the ports it is configured with, which stack up
+ * pinned, so the handle stays right across restarts.
+ */
 import type Docker from 'dockerode';
 import type { StackHandle } from '../types';
 import { LABELS } from '../docker/labels';
 import { projectFilter } from './docker-spec';
 import { ignoreGone } from './resources';
 
-/**
- * Rebuilds a stack's handle from Docker alone, so any worker can pick up a run. A running
- * container reports its live bindings; a stopped one (killed by a fault, say) reports the ports it
- * is configured with, which stack up pinned, so the handle stays right across restarts.
- */
 export async function stackPorts(docker: Docker, project: string): Promise<StackHandle> {
   const containers = await docker.listContainers({ all: true, filters: projectFilter(project) });
   const ports: Record<string, number> = {};
