@@ -1,13 +1,13 @@
-import { z } from 'zod';
-
 /**
  * Where a probe connects: a compose service's container port (resolved to the port published on
  * 127.0.0.1 when the stack is up) or a host port on loopback. Faultline never sends traffic to any
- * other address, so a non-loopback host is rejected here rather than at run time.
+ * other address, so a non-loopback host is rejected here, and again at run time on the address the
+ * host resolves to (see loopback.ts).
  */
-const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\])$/;
+import { z } from 'zod';
+import { isLoopback } from './loopback';
 
-export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
+export { isLoopback, isLoopbackIp } from './loopback';
 
 export const Port = z.number().int().min(1).max(65535);
 

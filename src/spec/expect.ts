@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regexProblem } from './regex';
 
 /**
  * A tolerance on a probe's value. `jsonpath` picks the value to compare out of the sample (each
@@ -21,12 +22,9 @@ export const Expectation = z
     if (e.range && e.range[0] > e.range[1]) {
       ctx.addIssue({ code: 'custom', path: ['range'], message: 'range must be [low, high] with low <= high' });
     }
-    if (e.regex !== undefined) {
-      try {
-        new RegExp(e.regex);
-      } catch {
-        ctx.addIssue({ code: 'custom', path: ['regex'], message: `not a valid regular expression: ${e.regex}` });
-      }
+    const problem = e.regex === undefined ? undefined : regexProblem(e.regex);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['regex'], message: `not a valid regular expression: ${e.regex} (RE2 syntax: ${problem})` });
     }
     const comparators = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'range', 'regex'] as const;
     if (!e.jsonpath && comparators.every((k) => !(k in e))) {

@@ -2,16 +2,16 @@ import { z } from 'zod';
 import { Duration } from './duration';
 import { EndpointFields, oneAddress } from './endpoint';
 import { kebabId } from './ids';
+import { Rate } from './rate';
 
 /**
  * Schemas of the NATS workloads, listed beside the other kinds in workloads.ts. `nats-publish`
  * records which ids the server acknowledged (JetStream: a PubAck; core: the server took the
  * message, which is all core NATS promises); `nats-subscribe` records every id it receives.
  */
-const RATE = /^(\d+(?:\.\d+)?)\/(s|m)$/;
 const common = {
   id: kebabId('workload ids'),
-  rate: z.string().regex(RATE, 'expected a rate like "50/s" or "120/m"'),
+  rate: Rate,
   timeout: Duration.default('2s'),
   concurrency: z.number().int().positive().max(256).default(16),
   ...EndpointFields,

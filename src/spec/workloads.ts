@@ -3,22 +3,15 @@ import { Duration } from './duration';
 import { EndpointFields, describeEndpoint, oneAddress } from './endpoint';
 import { NatsConsumeSchema, NatsPublishSchema, NatsSubscribeSchema } from './nats-workloads';
 import { kebabId } from './ids';
+import { Rate } from './rate';
+
+export { Rate, ratePerSecond } from './rate';
 
 /**
  * The workload kinds: background clients that run from stack up until recovery has been measured
  * and record every operation (invoked, then ok / failed / unknown) so checks can judge invariants
  * over what a real client saw. The driver map in src/activities/workloads is typed against this object.
  */
-const RATE = /^(\d+(?:\.\d+)?)\/(s|m)$/;
-export const Rate = z.string().regex(RATE, 'expected a rate like "50/s" or "120/m"');
-
-/** Operations per second. */
-export function ratePerSecond(rate: string): number {
-  const m = RATE.exec(rate);
-  if (!m) throw new Error(`not a rate: ${rate}`);
-  return Number(m[1]) / (m[2] === 'm' ? 60 : 1);
-}
-
 export const WorkloadId = kebabId('workload ids');
 
 const common = {

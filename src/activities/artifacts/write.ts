@@ -1,15 +1,14 @@
 /**
- * Writes a run's artifacts under <root>/<workflowId>/: journal.json and junit.xml. Rewriting them on
- * a retry is harmless, so the activity is idempotent.
+ * Writes a run's artifacts under <root>/<folder of the workflow id>/ (see folder.ts): journal.json and
+ * junit.xml. Rewriting them on a retry is harmless, so the activity is idempotent.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Journal } from '../../report/journal';
 import { toJUnit } from '../../report/junit';
+import { runDir } from './folder';
 
-export function runDir(root: string, workflowId: string): string {
-  return join(root, workflowId.replace(/[^A-Za-z0-9._-]+/g, '_'));
-}
+export { artifactFolder, runDir } from './folder';
 
 export async function writeJournalFiles(root: string, workflowId: string, journal: Journal): Promise<{ dir: string }> {
   const dir = runDir(root, workflowId);

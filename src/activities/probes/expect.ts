@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { JSONPath } from 'jsonpath-plus';
 import type { Expectation } from '../../spec/expect';
+import { regexMatches } from '../../spec/regex';
 
 export interface ExpectDefaults {
   /** Path used when the expectation has none; undefined compares the whole value. */
@@ -40,7 +41,8 @@ export function evaluateExpectation(e: Expectation, value: unknown, defaults: Ex
     const [lo, hi] = e.range;
     numeric(`in [${lo}, ${hi}]`, (x) => x >= lo && x <= hi);
   }
-  if (e.regex !== undefined && !new RegExp(e.regex).test(stringForm(actual))) fail(`to match /${e.regex}/`);
+  // RE2 (linear time): a probe body of up to 1 MiB must not stall the event loop whatever the pattern.
+  if (e.regex !== undefined && !regexMatches(e.regex, stringForm(actual))) fail(`to match /${e.regex}/`);
   return failures.length === 0 ? undefined : failures.join('; ');
 }
 

@@ -1,10 +1,11 @@
 /**
  * HTTP probe: one request to a loopback URL or a service's published port. Redirects are not
- * followed, since a redirect could point off loopback; a 3xx counts as reachable.
+ * followed, since a redirect could point off loopback; a 3xx counts as reachable. At most 1 MiB
+ * of the body is read (see http-client.ts).
  */
-import { isLoopback } from '../../spec/endpoint';
 import type { ProbeOf } from '../../spec/probes';
-import { hostPort, resolveAddress } from './endpoint';
+import { endpointAddress, hostPort } from './endpoint';
+import { type HttpReply, NotLoopbackUrl, httpCall } from './http-client';
 import { type Probe, type ProbeContext, ProbeFailure } from './probe';
 import { errorText } from '../../errors';
 
@@ -12,12 +13,14 @@ type HttpProbe = ProbeOf<'http'>;
 
 /** Larger bodies are kept as truncated text in the sample; the expectation sees the whole body. */
 const BODY_KEEP = 4096;
-/** Bodies beyond this are not read at all: a probe is not a download. */
-const BODY_READ_MAX = 1024 * 1024;
+/** Reading stops here and the connection is closed: a probe is not a download. */
+export const BODY_READ_MAX = 1024 * 1024;
 
 export interface HttpValue {
   status: number;
   body: unknown;
+  /** Set when the body was longer than BODY_READ_MAX and cut there. */
+  truncated?: true;
 }
 
 export const httpProbe: Probe<HttpProbe> = {
@@ -26,15 +29,16 @@ export const httpProbe: Probe<HttpProbe> = {
 
   async run(ctx: ProbeContext, p: HttpProbe): Promise<HttpValue> {
     const url = targetUrl(ctx, p);
-    let res: Response;
+    let res: HttpReply;
     try {
-      res = await fetch(url, { method: p.method, headers: p.headers, body: p.body, redirect: 'manual', signal: ctx.signal });
+      res = await httpCall({ url, method: p.method, headers: p.headers, body: p.body, signal: ctx.signal, maxBytes: BODY_READ_MAX });
     } catch (err) {
+      if (err instanceof NotLoopbackUrl || err instanceof ProbeFailure) throw new ProbeFailure(err.message, { cause: err });
       if (ctx.signal.aborted) throw new ProbeFailure(`${p.method} ${url}: no response within ${ctx.timeoutMs}ms`);
       throw new ProbeFailure(`${p.method} ${url}: ${errorText(err)}`, { cause: err });
     }
-    const text = p.method === 'HEAD' ? '' : (await res.text()).slice(0, BODY_READ_MAX);
-    return { status: res.status, body: parseBody(text) };
+    const body = parseBody(p.method === 'HEAD' ? '' : res.text);
+    return res.truncated ? { status: res.status, body, truncated: true } : { status: res.status, body };
   },
 
   check(value: unknown): string | undefined {
@@ -46,18 +50,16 @@ export const httpProbe: Probe<HttpProbe> = {
     const v = value as HttpValue;
     const text = typeof v.body === 'string' ? v.body : JSON.stringify(v.body);
     if (text === undefined || text.length <= BODY_KEEP) return v;
-    return { status: v.status, body: `${text.slice(0, BODY_KEEP)}... (${text.length} chars, truncated)` };
+    const of = v.truncated ? `the first ${BODY_READ_MAX} bytes of a longer body` : `${text.length} chars`;
+    return { status: v.status, body: `${text.slice(0, BODY_KEEP)}... (${of}, truncated)`, ...(v.truncated ? { truncated: true } : {}) };
   },
 };
 
 function targetUrl(ctx: ProbeContext, p: HttpProbe): string {
-  if (p.url !== undefined) {
-    const u = new URL(p.url);
-    if (!isLoopback(u.hostname)) throw new ProbeFailure(`refusing to probe ${p.url}: only loopback hosts may be probed`);
-    return p.url;
-  }
+  // The URL's host is checked again, after resolution, by the client before it connects.
+  if (p.url !== undefined) return p.url;
   if (p.port === undefined) throw new ProbeFailure('http probe needs "url" or "service" and "port"');
-  const addr = resolveAddress({ service: p.service, port: p.port }, ctx.stack);
+  const addr = endpointAddress({ service: p.service, port: p.port }, ctx.stack);
   return `http://${hostPort(addr)}${p.path}`;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { ProbeOf } from '../../spec/probes';
 import { type Address, hostPort, resolveAddress } from './endpoint';
+import { type HttpReply, httpCall } from './http-client';
 import { type Probe, type ProbeContext, ProbeFailure } from './probe';
 import { errorText } from '../../errors';
 
@@ -19,17 +20,21 @@ export interface MonitorValue {
   body: Json;
 }
 
+/** Monitoring pages (connz of a busy server included) fit well within this; a bigger one is refused, not read whole. */
+export const PAGE_READ_MAX = 4 * 1024 * 1024;
+
 /** GETs /<page> as JSON; a refused connection, a timeout or a non-JSON answer is the target's failure. */
 export async function fetchMonitor(ctx: ProbeContext, addr: Address, page: Page): Promise<{ status: number; body: Json }> {
   const url = `http://${hostPort(addr)}/${page}`;
-  let res: Response;
+  let res: HttpReply;
   try {
-    res = await fetch(url, { redirect: 'manual', signal: ctx.signal });
+    res = await httpCall({ url, method: 'GET', signal: ctx.signal, maxBytes: PAGE_READ_MAX });
   } catch (err) {
     if (ctx.signal.aborted) throw new ProbeFailure(`GET ${url}: no response within ${ctx.timeoutMs}ms`);
     throw new ProbeFailure(`GET ${url}: ${errorText(err)}`, { cause: err });
   }
-  const text = await res.text();
+  if (res.truncated) throw new ProbeFailure(`GET ${url}: status ${res.status}, page larger than ${PAGE_READ_MAX} bytes, not read further`);
+  const text = res.text;
   try {
     return { status: res.status, body: JSON.parse(text) as Json };
   } catch {
@@ -68,7 +73,7 @@ export const natsMonitorProbe: Probe<MonitorProbe> = {
   defaultPath: '$.status',
 
   async run(ctx: ProbeContext, p: MonitorProbe): Promise<MonitorValue> {
-    const { status, body } = await fetchMonitor(ctx, resolveAddress(p, ctx.stack), p.page);
+    const { status, body } = await fetchMonitor(ctx, await resolveAddress(p, ctx.stack), p.page);
     return { page: p.page, status, summary: summarize(p.page, body), body };
   },
 

@@ -24,7 +24,7 @@ export const postgresProbe: Probe<PostgresProbe> = {
   defaultPath: '$.value',
 
   async run(ctx: ProbeContext, p: PostgresProbe): Promise<PostgresValue> {
-    const addr = resolveAddress(p, ctx.stack);
+    const addr = await resolveAddress(p, ctx.stack);
     const client = new Client({
       host: addr.host,
       port: addr.port,

@@ -6,7 +6,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { runDir } from '../artifacts/write';
+import { runDir } from '../artifacts/folder';
 
 export type OpOutcome = 'ok' | 'failed' | 'unknown';
 

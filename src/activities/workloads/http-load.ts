@@ -2,37 +2,47 @@
  * http-load: one request per operation. A 2xx response -> ok, any other response -> failed (the
  * server answered), a refused connection -> failed, a timeout or a reset mid-response -> unknown.
  * The decision is read from a top-level field of a JSON body when `decisionField` is set.
+ * Redirects are answers, never followed; at most 64 KiB of a body is read (see http-client.ts).
  */
 import type { WorkloadOf } from '../../spec/workloads';
-import { hostPort, resolveAddress } from '../probes/endpoint';
+import { endpointAddress, hostPort, loopbackAddresses } from '../probes/endpoint';
+import { type HttpReply, NotLoopbackUrl, httpCall } from '../probes/http-client';
 import type { StackHandle } from '../types';
 import { type OpResult, type WorkloadDriver, type WorkloadSession } from './driver';
-import { errorText } from '../../errors';
+import { FaultlineError, errorText } from '../../errors';
 
 type Load = WorkloadOf<'http-load'>;
 
+/** Enough for a JSON decision; a bigger body is cut here and its connection closed. */
+export const LOAD_BODY_MAX = 64 * 1024;
+
 export const httpLoad: WorkloadDriver<Load> = {
   async open(w: Load, stack: StackHandle | undefined, timeoutMs: number): Promise<WorkloadSession> {
-    const url = `http://${hostPort(resolveAddress(w, stack))}${w.path}`;
+    // Refused now if the host resolves off loopback; the client checks again before each connection.
+    const addr = endpointAddress(w, stack);
+    await loopbackAddresses(addr.host);
+    const url = `http://${hostPort(addr)}${w.path}`;
     return {
       async op(id: string, signal: AbortSignal): Promise<OpResult> {
         const timeout = AbortSignal.timeout(timeoutMs);
-        let res: Response;
+        let res: HttpReply;
         try {
-          res = await fetch(url, {
+          res = await httpCall({
+            url,
             method: w.method,
             headers: { 'x-request-id': id, ...w.headers },
             body: w.body,
             signal: AbortSignal.any([signal, timeout]),
+            maxBytes: LOAD_BODY_MAX,
           });
         } catch (err) {
-          const cause = (err as { cause?: { code?: string } }).cause?.code;
-          const refused = cause === 'ECONNREFUSED';
-          return { outcome: refused ? 'failed' : 'unknown', error: `${cause ?? ''} ${errorText(err)}`.trim() };
+          if (err instanceof NotLoopbackUrl) throw new FaultlineError('InvalidWorkload', `workload ${w.id}: ${err.message}`, { retryable: false });
+          const code = (err as { code?: unknown }).code;
+          const refused = code === 'ECONNREFUSED';
+          return { outcome: refused ? 'failed' : 'unknown', error: errorText(err) };
         }
-        const text = await res.text().catch(() => '');
-        const decision = w.decisionField ? decisionOf(text, w.decisionField) : undefined;
-        return { outcome: res.ok ? 'ok' : 'failed', status: res.status, decision };
+        const decision = w.decisionField ? decisionOf(res.text, w.decisionField) : undefined;
+        return { outcome: res.status >= 200 && res.status <= 299 ? 'ok' : 'failed', status: res.status, decision };
       },
       async close() {},
     };

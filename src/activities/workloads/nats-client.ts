@@ -12,9 +12,9 @@ import type { Endpoint } from '../../spec/endpoint';
 
 export const idCodec = JSONCodec<{ id?: unknown }>();
 
-export function workloadConnection(name: string, e: Endpoint, stack: StackHandle | undefined, timeoutMs: number): Promise<NatsConnection> {
+export async function workloadConnection(name: string, e: Endpoint, stack: StackHandle | undefined, timeoutMs: number): Promise<NatsConnection> {
   return connect({
-    servers: hostPort(resolveAddress(e, stack)),
+    servers: hostPort(await resolveAddress(e, stack)),
     name: `faultline-workload-${name}`,
     timeout: timeoutMs,
     reconnect: true,

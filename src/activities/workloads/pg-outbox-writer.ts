@@ -14,7 +14,7 @@ type Writer = WorkloadOf<'pg-outbox-writer'>;
 
 export const pgOutboxWriter: WorkloadDriver<Writer> = {
   async open(w: Writer, stack: StackHandle | undefined, timeoutMs: number): Promise<WorkloadSession> {
-    const addr = resolveAddress(w, stack);
+    const addr = await resolveAddress(w, stack);
     const pool = new Pool({
       host: addr.host,
       port: addr.port,

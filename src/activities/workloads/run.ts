@@ -9,7 +9,7 @@ import { type WorkloadSpec, ratePerSecond } from '../../spec/workloads';
 import type { Clock } from '../ports';
 import type { StackHandle } from '../types';
 import { type OpResult, type Receipt, type WorkloadSession } from './driver';
-import { errorText } from '../../errors';
+import { FaultlineError, errorText } from '../../errors';
 import { HistoryWriter, historyFile, stopRequested } from './history';
 import { workloadDriver } from './registry';
 
@@ -42,6 +42,11 @@ export interface WorkloadRunOptions {
 
 export async function runWorkload(input: WorkloadInput, o: WorkloadRunOptions): Promise<WorkloadSummary> {
   const w = input.workload;
+  const intervalMs = 1000 / ratePerSecond(w.rate);
+  // The schema refuses a zero rate; input that skipped it must not turn into a tight loop.
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
+    throw new FaultlineError('InvalidWorkload', `workload ${w.id}: rate ${JSON.stringify(w.rate)} must be above zero`, { retryable: false });
+  }
   const file = historyFile(o.artifactsRoot, input.workflowId, w.id);
   const history = new HistoryWriter(file);
   const sum: WorkloadSummary = { workload: w.id, file, invoked: 0, ok: 0, failed: 0, unknown: 0, skipped: 0 };
@@ -53,7 +58,6 @@ export async function runWorkload(input: WorkloadInput, o: WorkloadRunOptions): 
   const session = await open(w, input.stack, timeoutMs, received);
   const inflight = new Set<Promise<void>>();
   const stopOps = new AbortController();
-  const intervalMs = 1000 / ratePerSecond(w.rate);
   let seq = 0;
 
   const one = async (id: string) => {

@@ -1,0 +1,14 @@
+/**
+ * The problems parseExperiment reports for a scenario, each `path: message`, or [] when it is valid.
+ * Shared by the spec tests that feed one probe or workload into an otherwise minimal scenario.
+ */
+import { parseExperiment } from '../../../../src/spec/parse';
+
+export function problemsOf(data: Record<string, unknown>): string[] {
+  try {
+    parseExperiment({ name: 'x', hypothesis: 'h', method: [{ fault: { kind: 'container-pause', target: { service: 'a' } } }], ...data });
+  } catch (err) {
+    return (err as { problems: string[] }).problems;
+  }
+  return [];
+}
