@@ -9,7 +9,10 @@
 import { performance } from 'node:perf_hooks';
 import Docker from 'dockerode';
 import { createContainerOps } from '../src/activities/docker/container-ops';
-import { type FaultDeps, injectFault, restoreFault } from '../src/activities/faults';
+import { createCloneOps } from '../src/activities/docker/clone-ops';
+import { type FaultDrivers, createFaultDrivers, injectFault, restoreFault } from '../src/activities/faults';
+import { hostOps } from '../src/activities/host/processes';
+import { createNetOps } from '../src/activities/net/ops';
 import { systemClock } from '../src/activities/ports';
 import type { ContainerRef, FaultRecord } from '../src/activities/types';
 import { FAULT_SCHEMAS, type FaultSpec } from '../src/spec/faults';
@@ -62,10 +65,10 @@ function record(project: string, spec: FaultSpec, target: ContainerRef): FaultRe
  * Inject then restore. The results are checked because a driver that quietly did nothing (say,
  * took the target for already clean) would look fast and report a flattering ratio.
  */
-function faultlineOp(deps: FaultDeps, rec: FaultRecord, injected: RegExp): Op {
+function faultlineOp(drivers: FaultDrivers, rec: FaultRecord, injected: RegExp): Op {
   return async () => {
-    const inj = await injectFault(deps, rec);
-    const res = await restoreFault(deps, rec);
+    const inj = await injectFault(drivers, rec);
+    const res = await restoreFault(drivers, rec);
     const bad = [
       ...inj.details.filter((d) => !injected.test(d)),
       ...res.outcomes.filter((o) => o.outcome !== 'restored').map((o) => `${o.container}: ${o.outcome}`),
@@ -74,7 +77,7 @@ function faultlineOp(deps: FaultDeps, rec: FaultRecord, injected: RegExp): Op {
   };
 }
 
-function buildPairs(docker: Docker, deps: FaultDeps, project: string, target: ContainerRef): Pair[] {
+function buildPairs(docker: Docker, drivers: FaultDrivers, project: string, target: ContainerRef): Pair[] {
   const c = docker.getContainer(target.id);
   const pause = FAULT_SCHEMAS['container-pause'].parse({ kind: 'container-pause', target: { service: BENCH_SERVICE } });
   const kill = FAULT_SCHEMAS['container-kill'].parse({ kind: 'container-kill', target: { service: BENCH_SERVICE }, signal: 'SIGKILL' });
@@ -87,7 +90,7 @@ function buildPairs(docker: Docker, deps: FaultDeps, project: string, target: Co
         await c.pause();
         await c.unpause();
       },
-      faultline: faultlineOp(deps, record(project, pause, target), /: paused$/),
+      faultline: faultlineOp(drivers, record(project, pause, target), /: paused$/),
     },
     {
       name: 'container-kill',
@@ -96,7 +99,7 @@ function buildPairs(docker: Docker, deps: FaultDeps, project: string, target: Co
         await c.kill({ signal: 'SIGKILL' });
         await c.start();
       },
-      faultline: faultlineOp(deps, record(project, kill, target), /: killed with SIGKILL$/),
+      faultline: faultlineOp(drivers, record(project, kill, target), /: killed with SIGKILL$/),
     },
   ];
 }
@@ -115,11 +118,11 @@ async function main(): Promise<number> {
     // Resolve the target the way the worker does, by project and service label, outside the timing.
     const targets = await ops.list({ project, service: BENCH_SERVICE });
     if (targets.length !== 1) throw new Error(`expected one bench container, found ${targets.length}`);
-    const deps: FaultDeps = { ops, clock: systemClock };
+    const drivers = createFaultDrivers({ ops, clock: systemClock, net: createNetOps(docker), clones: createCloneOps(docker), host: hostOps });
 
     console.log(`fault-ops: ${iterations} iterations per side, ABAB, on ${BENCH_IMAGE} (${targets[0].name})`);
     const reports: PairReport[] = [];
-    for (const pair of buildPairs(docker, deps, project, targets[0])) reports.push(await measure(pair, iterations));
+    for (const pair of buildPairs(docker, drivers, project, targets[0])) reports.push(await measure(pair, iterations));
 
     console.log(`\n${formatTable(reports)}\n`);
     console.log(JSON.stringify({ bench: 'fault-ops', iterations, unit: 'ms', pairs: reports }));

@@ -7,10 +7,10 @@
 import { Context } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { withHeartbeat } from './boundary';
-import { createCloneOps } from './faults/clone-ops';
-import { type FaultDeps, injectFault, restoreFault, verifyFault } from './faults';
+import { createCloneOps } from './docker/clone-ops';
+import { type FaultDrivers, type FaultPorts, createFaultDrivers, injectFault, restoreFault, selfRevertFor, verifyFault } from './faults';
 import { type FaultActions, type FaultLifecycle, createFaultLifecycle } from './faults/lifecycle';
-import { driverFor } from './faults/registry';
+import { hostOps } from './host/processes';
 import { createNetOps } from './net/ops';
 import type { Clock, ContainerOps } from './ports';
 import { timeToGreen } from './probes';
@@ -28,27 +28,32 @@ export interface ActivityDeps {
 }
 
 export interface Wiring {
-  driverDeps: FaultDeps;
+  /** Every port over the worker's Docker client and host; probes and rollbacks take their share. */
+  driverDeps: FaultPorts;
   faults: FaultActions;
   lifecycle: FaultLifecycle;
   timeToGreen(input: TimeToGreenInput): Promise<TimeToGreenResult>;
   runWorkload(input: WorkloadInput): Promise<WorkloadSummary>;
 }
 
-/** The registry's self-revert script for a record's target; the reverter module gets it as a parameter. */
-export const selfRevertFor: SelfRevertFor = (rec, target) => driverFor(rec.spec.kind).selfRevert?.(rec, target);
+/** The registry's self-revert scripts, in the form the reverter module takes them. */
+export const selfRevertsOf =
+  (drivers: FaultDrivers): SelfRevertFor =>
+  (rec, target) =>
+    selfRevertFor(drivers, rec, target);
 
 export function wire(deps: ActivityDeps): Wiring {
   const { docker, ops, clock, artifactsRoot } = deps;
-  const driverDeps: FaultDeps = { ops, clock, net: createNetOps(docker), clones: createCloneOps(docker) };
+  const driverDeps: FaultPorts = { ops, clock, net: createNetOps(docker), clones: createCloneOps(docker), host: hostOps };
+  const drivers = createFaultDrivers(driverDeps);
   const faults: FaultActions = {
-    inject: (rec) => injectFault(driverDeps, rec),
-    restore: (rec) => restoreFault(driverDeps, rec),
-    verify: (rec) => verifyFault(driverDeps, rec),
+    inject: (rec) => injectFault(drivers, rec),
+    restore: (rec) => restoreFault(drivers, rec),
+    verify: (rec) => verifyFault(drivers, rec),
   };
   const lifecycle = createFaultLifecycle({
     faults,
-    reverters: { arm: (rec) => armReverters(docker, rec, selfRevertFor), disarm: (faultId) => disarmReverters(docker, faultId) },
+    reverters: { arm: (rec) => armReverters(docker, rec, selfRevertsOf(drivers)), disarm: (faultId) => disarmReverters(docker, faultId) },
     leases: { acquire: (input) => acquireLease(docker, clock, input) },
     clock,
   });

@@ -12,6 +12,7 @@ import {
   type FaultStep,
   type Step,
   describeFault,
+  faultTarget,
   probeLabel,
   describeTarget,
   faultTtlMs,
@@ -81,7 +82,8 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   const fault = step.fault;
   const description = describeFault(fault);
   // A host fault (process-kill) has one pseudo-target, the worker's host, and nothing to resolve.
-  const { target, chosenBy } = 'target' in fault ? await concreteTarget(ctx, fault.target) : { target: undefined, chosenBy: undefined };
+  const declared = faultTarget(fault);
+  const { target, chosenBy } = declared ? await concreteTarget(ctx, declared) : { target: undefined, chosenBy: undefined };
   const candidates = target
     ? await quick.resolveTargets.executeWithOptions(summary(`resolve targets: ${description}`), [{ project: ctx.project, target }])
     : [HOST_TARGET];

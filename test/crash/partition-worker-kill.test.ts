@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { createContainerOps } from '../../src/activities/docker/container-ops';
 import { createNetOps } from '../../src/activities/net/ops';
-import { taggedRulesInProject } from '../../src/activities/net/residue';
+import { taggedRulesInProject } from '../helpers/net-residue';
 import { stackDown } from '../../src/activities/stack';
 import type { Journal } from '../../src/report/journal';
 import type { ExperimentInput } from '../../src/spec';

@@ -4,7 +4,7 @@
  * cluster stays healthy with no acknowledged loss.
  */
 import Docker from 'dockerode';
-import { SURGE_LABEL } from '../../src/activities/faults/membership-surge';
+import { SURGE_LABEL } from '../../src/activities/faults/cluster/membership-surge';
 import { scenarioSuite, why } from '../helpers/scenario';
 
 const runner = scenarioSuite();

@@ -15,10 +15,12 @@ import { CONTAINER_FAULT_KINDS, type ContainerFaultKind, FaultSpec } from '../..
 import { ProbeSpec } from '../../src/spec/probes';
 import { Target } from '../../src/spec/target';
 import { freePort } from '../helpers/net';
+import { realDrivers } from '../helpers/fault-drivers';
 
 const docker = new Docker();
 const ops = createContainerOps(docker);
 const deps = { ops, clock: systemClock };
+const drivers = realDrivers(docker, { ops });
 const PROJECT = `fltest-faults-${randomBytes(4).toString('hex')}`;
 
 /** Host ports are pinned: Docker gives an ephemeral binding a new port on every start. */
@@ -74,10 +76,10 @@ describe.each(CONTAINER_FAULT_KINDS)('%s on a real NATS container', (kind) => {
     const before = await ops.inspect(id);
     const rec = record(kind, targets, `method[0]`);
 
-    const inj = await injectFault(deps, rec);
+    const inj = await injectFault(drivers, rec);
     expect(inj.details[0]).toContain(targets[0].name);
     const after = await ops.inspect(id);
-    const residue = (await verifyFault(deps, rec)).residue;
+    const residue = (await verifyFault(drivers, rec)).residue;
     if (kind === 'container-pause') {
       expect(after).toMatchObject({ running: true, paused: true });
       expect(residue).toEqual([`${targets[0].name}: paused`]);
@@ -92,23 +94,23 @@ describe.each(CONTAINER_FAULT_KINDS)('%s on a real NATS container', (kind) => {
       expect(residue).toEqual([expect.stringMatching(new RegExp(`^${targets[0].name}: not running \\(status exited`))]);
     }
 
-    const restored = await restoreFault(deps, rec);
+    const restored = await restoreFault(drivers, rec);
     expect(restored.outcomes).toEqual([
       expect.objectContaining({ container: targets[0].name, outcome: kind === 'container-restart' ? 'already-clean' : 'restored' }),
     ]);
     expect(await ops.inspect(id)).toMatchObject({ running: true, paused: false });
     await expectGreen(stack, service);
-    expect(await verifyFault(deps, rec)).toEqual({ residue: [] });
+    expect(await verifyFault(drivers, rec)).toEqual({ residue: [] });
 
-    const again = await restoreFault(deps, rec);
+    const again = await restoreFault(drivers, rec);
     expect(again.outcomes).toEqual([{ container: targets[0].name, outcome: 'already-clean' }]);
-    expect(await verifyFault(deps, rec)).toEqual({ residue: [] });
+    expect(await verifyFault(drivers, rec)).toEqual({ residue: [] });
   });
 
   it('restore without any inject (cancelled before it ran) leaves the container alone', async () => {
     const targets = await resolveTargets(ops, { project: PROJECT, target: Target.parse({ service }) });
     const before = await ops.inspect(targets[0].id);
-    const r = await restoreFault(deps, record(kind, targets, 'method[1]'));
+    const r = await restoreFault(drivers, record(kind, targets, 'method[1]'));
     expect(r.outcomes).toEqual([{ container: targets[0].name, outcome: 'already-clean' }]);
     expect((await ops.inspect(targets[0].id))?.pid).toBe(before?.pid);
   });
@@ -116,9 +118,9 @@ describe.each(CONTAINER_FAULT_KINDS)('%s on a real NATS container', (kind) => {
   it('injecting twice (a retried activity) holds one fault that one restore undoes', async () => {
     const targets = await resolveTargets(ops, { project: PROJECT, target: Target.parse({ service }) });
     const rec = record(kind, targets, 'method[2]');
-    await injectFault(deps, rec);
-    await injectFault(deps, rec);
-    await restoreFault(deps, rec);
+    await injectFault(drivers, rec);
+    await injectFault(drivers, rec);
+    await restoreFault(drivers, rec);
     expect(await ops.inspect(targets[0].id)).toMatchObject({ running: true, paused: false });
     await expectGreen(stack, service);
   });
@@ -130,22 +132,22 @@ describe('two faults on one real container', () => {
     const targets = await resolveTargets(ops, { project: PROJECT, target: Target.parse({ service: 'nats-both' }) });
     const pause = record('container-pause', targets, 'method[0]');
     const kill = record('container-kill', targets, 'method[1]');
-    await injectFault(deps, pause);
-    await injectFault(deps, kill);
+    await injectFault(drivers, pause);
+    await injectFault(drivers, kill);
     expect(await ops.inspect(targets[0].id)).toMatchObject({ running: false, paused: false });
-    expect((await restoreFault(deps, kill)).outcomes[0].outcome).toBe('restored');
-    expect((await restoreFault(deps, pause)).outcomes[0].outcome).toBe('already-clean');
+    expect((await restoreFault(drivers, kill)).outcomes[0].outcome).toBe('restored');
+    expect((await restoreFault(drivers, pause)).outcomes[0].outcome).toBe('already-clean');
     await expectGreen(stack, 'nats-both');
-    expect((await verifyFault(deps, pause)).residue).toEqual([]);
+    expect((await verifyFault(drivers, pause)).residue).toEqual([]);
   });
 
   it('a removed container restores as gone and is residue', async () => {
     await startNats('nats-gone');
     const targets = await resolveTargets(ops, { project: PROJECT, target: Target.parse({ service: 'nats-gone' }) });
     const rec = record('container-kill', targets, 'method[0]');
-    await injectFault(deps, rec);
+    await injectFault(drivers, rec);
     await docker.getContainer(targets[0].id).remove({ force: true });
-    expect((await restoreFault(deps, rec)).outcomes).toEqual([{ container: targets[0].name, outcome: 'gone' }]);
-    expect((await verifyFault(deps, rec)).residue).toEqual([`${targets[0].name}: container is gone`]);
+    expect((await restoreFault(drivers, rec)).outcomes).toEqual([{ container: targets[0].name, outcome: 'gone' }]);
+    expect((await verifyFault(drivers, rec)).residue).toEqual([`${targets[0].name}: container is gone`]);
   });
 });

@@ -14,12 +14,14 @@ import { HOST_TARGET, type FaultRecord } from '../../src/activities/types';
 import { FaultSpec } from '../../src/spec/faults';
 import { until } from '../helpers/until';
 import { FakeContainerOps } from '../unit/fakes/container-ops';
+import { fakeDrivers } from '../unit/fakes/world';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl4-proc-'));
 const name = `fl4s${randomBytes(4).toString('hex')}`; // 12 characters: within the kernel's 15
 const bin = join(dir, name);
 const pidFile = join(dir, 'sleeper.pid');
-const deps = { ops: new FakeContainerOps(), clock: systemClock, host: hostOps };
+// The host is real; the process fault needs no container, network or clone port.
+const drivers = fakeDrivers(new FakeContainerOps(), systemClock, hostOps);
 let step = 0;
 
 function sleeper(): number {
@@ -53,43 +55,43 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 test('SIGKILL by exact name; restore runs the restart command; restore twice is harmless', async () => {
   const rec = record({ process: { name }, restart: [bin, '300'] });
   const [pid] = await hostOps.find({ name });
-  expect((await injectFault(deps, rec)).details).toEqual([`process ${name}: sent SIGKILL to pid ${pid}`]);
+  expect((await injectFault(drivers, rec)).details).toEqual([`process ${name}: sent SIGKILL to pid ${pid}`]);
   await processesNamed(0);
-  expect((await verifyFault(deps, rec)).residue).toEqual([`process ${name}: not running`]);
+  expect((await verifyFault(drivers, rec)).residue).toEqual([`process ${name}: not running`]);
   // A retried inject finds nothing to kill, which is the fault holding.
-  expect((await injectFault(deps, rec)).details).toEqual([`process ${name}: not running (nothing to signal)`]);
+  expect((await injectFault(drivers, rec)).details).toEqual([`process ${name}: not running (nothing to signal)`]);
 
-  expect((await restoreFault(deps, rec)).outcomes).toEqual([{ container: 'host', outcome: 'restored', detail: `started ${bin} 300` }]);
+  expect((await restoreFault(drivers, rec)).outcomes).toEqual([{ container: 'host', outcome: 'restored', detail: `started ${bin} 300` }]);
   const after = await hostOps.find({ name });
   expect(after).toHaveLength(1);
   expect(after[0]).not.toBe(pid);
-  expect(await verifyFault(deps, rec)).toEqual({ residue: [] });
-  expect((await restoreFault(deps, rec)).outcomes[0].outcome).toBe('already-clean');
+  expect(await verifyFault(drivers, rec)).toEqual({ residue: [] });
+  expect((await restoreFault(drivers, rec)).outcomes[0].outcome).toBe('already-clean');
   expect(await hostOps.find({ name })).toEqual(after);
 });
 
 test('SIGSTOP by pid file freezes it; restore sends SIGCONT', async () => {
   const rec = record({ process: { pidFile }, signal: 'SIGSTOP' });
-  await injectFault(deps, rec);
+  await injectFault(drivers, rec);
   const [pid] = await hostOps.find({ pidFile });
   await until('the process to stop', async () => (await hostOps.state(pid)) === 'stopped', { timeoutMs: 5000, everyMs: 100 });
-  expect((await verifyFault(deps, rec)).residue).toEqual([`process of ${pidFile}: pid ${pid} stopped`]);
-  expect((await restoreFault(deps, rec)).outcomes[0]).toMatchObject({ outcome: 'restored', detail: `sent SIGCONT to pid ${pid}` });
+  expect((await verifyFault(drivers, rec)).residue).toEqual([`process of ${pidFile}: pid ${pid} stopped`]);
+  expect((await restoreFault(drivers, rec)).outcomes[0]).toMatchObject({ outcome: 'restored', detail: `sent SIGCONT to pid ${pid}` });
   await until('the process to run again', async () => (await hostOps.state(pid)) === 'running', { timeoutMs: 5000, everyMs: 100 });
   expect(await hostOps.state(pid)).toBe('running');
-  expect(await verifyFault(deps, rec)).toEqual({ residue: [] });
+  expect(await verifyFault(drivers, rec)).toEqual({ residue: [] });
 });
 
 test('without a restart command a killed process cannot be restored: a non-retryable error, and residue', async () => {
   const rec = record({ process: { name }, signal: 'SIGTERM' });
-  await injectFault(deps, rec);
+  await injectFault(drivers, rec);
   await processesNamed(0);
-  await expect(restoreFault(deps, rec)).rejects.toMatchObject({ code: 'RestoreImpossible', retryable: false });
-  expect((await verifyFault(deps, rec)).residue).toEqual([`process ${name}: not running`]);
+  await expect(restoreFault(drivers, rec)).rejects.toMatchObject({ code: 'RestoreImpossible', retryable: false });
+  expect((await verifyFault(drivers, rec)).residue).toEqual([`process ${name}: not running`]);
 });
 
 test('restore with no inject leaves the running process alone', async () => {
   const before = await hostOps.find({ name });
-  expect((await restoreFault(deps, record({ process: { name }, restart: [bin, '300'] }))).outcomes[0].outcome).toBe('already-clean');
+  expect((await restoreFault(drivers, record({ process: { name }, restart: [bin, '300'] }))).outcomes[0].outcome).toBe('already-clean');
   expect(await hostOps.find({ name })).toEqual(before);
 });

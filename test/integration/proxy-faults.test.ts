@@ -6,10 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createContainerOps } from '../../src/activities/docker/container-ops';
-import { injectFault, restoreFault, verifyFault } from '../../src/activities/faults';
-import { FAULT_DRIVERS } from '../../src/activities/faults/registry';
+import { injectFault, restoreFault, selfRevertFor, verifyFault } from '../../src/activities/faults';
 import { createNetOps } from '../../src/activities/net/ops';
-import { faultlineToxicsInProject } from '../../src/activities/net/residue';
+import { faultlineToxicsInProject } from '../helpers/net-residue';
 import { toxicName } from '../../src/activities/net/toxiproxy';
 import { systemClock } from '../../src/activities/ports';
 import type { FaultRecord } from '../../src/activities/types';
@@ -17,10 +16,12 @@ import { FaultSpec } from '../../src/spec/faults';
 import { type LabNode, NetLab } from '../helpers/net-lab';
 import { firstRead } from '../helpers/tcp-read';
 import { until } from '../helpers/until';
+import { realDrivers } from '../helpers/fault-drivers';
 
 const lab = new NetLab(`fl4-proxy-${randomBytes(3).toString('hex')}`);
 const net = createNetOps(lab.docker);
 const deps = { ops: createContainerOps(lab.docker), clock: systemClock, net };
+const drivers = realDrivers(lab.docker, { ops: deps.ops, net });
 let nats: LabNode;
 let proxy: LabNode;
 let api: string;
@@ -59,68 +60,68 @@ describe('Toxiproxy faults', () => {
   it('network-latency delays the first byte by at least the latency; restore deletes exactly its toxic', async () => {
     expect((await read()).data).toMatch(/^INFO /);
     const rec = record({ kind: 'network-latency', latency: '700ms' });
-    const inj = await injectFault(deps, rec);
+    const inj = await injectFault(drivers, rec);
     expect(inj.details[0]).toContain(toxicName(rec.faultId));
     expect(await toxics()).toEqual([expect.objectContaining({ name: toxicName(rec.faultId), type: 'latency', attributes: { latency: 700, jitter: 0 } })]);
     const slow = await read(3000);
     expect(slow.data).toMatch(/^INFO /);
     expect(slow.elapsedMs).toBeGreaterThanOrEqual(650);
-    expect((await verifyFault(deps, rec)).residue).toEqual([`${proxy.name}: toxic left: nats/${toxicName(rec.faultId)}`]);
+    expect((await verifyFault(drivers, rec)).residue).toEqual([`${proxy.name}: toxic left: nats/${toxicName(rec.faultId)}`]);
 
-    expect((await restoreFault(deps, rec)).outcomes[0]).toMatchObject({ outcome: 'restored' });
+    expect((await restoreFault(drivers, rec)).outcomes[0]).toMatchObject({ outcome: 'restored' });
     expect(await toxics()).toEqual([]);
-    expect(await verifyFault(deps, rec)).toEqual({ residue: [] });
-    expect((await restoreFault(deps, rec)).outcomes[0]).toMatchObject({ outcome: 'already-clean' });
+    expect(await verifyFault(drivers, rec)).toEqual({ residue: [] });
+    expect((await restoreFault(drivers, rec)).outcomes[0]).toMatchObject({ outcome: 'already-clean' });
   });
 
   it('network-timeout stalls the data until restored', async () => {
     const rec = record({ kind: 'network-timeout' });
-    await injectFault(deps, rec);
+    await injectFault(drivers, rec);
     expect((await read(1500)).end).toBe('silent');
-    await restoreFault(deps, rec);
+    await restoreFault(drivers, rec);
     expect((await read()).data).toMatch(/^INFO /);
   });
 
   it('network-reset makes connections end without data', async () => {
     const rec = record({ kind: 'network-reset' });
-    await injectFault(deps, rec);
+    await injectFault(drivers, rec);
     const r = await read(3000);
     expect(r.end === 'closed' || r.end === 'error').toBe(true);
     expect(r.data).toBeUndefined();
-    await restoreFault(deps, rec);
+    await restoreFault(drivers, rec);
     expect((await read()).data).toMatch(/^INFO /);
   });
 
   it('network-bandwidth installs a bandwidth toxic with the rate; injecting twice keeps one', async () => {
     const rec = record({ kind: 'network-bandwidth', rate: 4, stream: 'upstream' });
-    await injectFault(deps, rec);
-    await injectFault(deps, rec);
+    await injectFault(drivers, rec);
+    await injectFault(drivers, rec);
     expect(await toxics()).toEqual([expect.objectContaining({ name: toxicName(rec.faultId), type: 'bandwidth', attributes: { rate: 4 } })]);
-    await restoreFault(deps, rec);
+    await restoreFault(drivers, rec);
     expect(await toxics()).toEqual([]);
   });
 
   it('two faults on one proxy: restoring one keeps the other; restore without inject touches nothing', async () => {
     const lat = record({ kind: 'network-latency', latency: '50ms' });
     const bw = record({ kind: 'network-bandwidth', rate: 100 });
-    await injectFault(deps, lat);
-    await injectFault(deps, bw);
+    await injectFault(drivers, lat);
+    await injectFault(drivers, bw);
     expect((await faultlineToxicsInProject(deps.ops, net, lab.project)).sort()).toEqual(
       [lat, bw].map((r) => `${proxy.name}: toxic nats/${toxicName(r.faultId)}`).sort(),
     );
-    expect((await restoreFault(deps, record({ kind: 'network-latency', latency: '1s' }))).outcomes[0].outcome).toBe('already-clean');
+    expect((await restoreFault(drivers, record({ kind: 'network-latency', latency: '1s' }))).outcomes[0].outcome).toBe('already-clean');
     expect((await toxics()).map((t) => t.name).sort()).toEqual([toxicName(lat.faultId), toxicName(bw.faultId)].sort());
-    await restoreFault(deps, lat);
+    await restoreFault(drivers, lat);
     expect((await toxics()).map((t) => t.name)).toEqual([toxicName(bw.faultId)]);
-    await restoreFault(deps, bw);
+    await restoreFault(drivers, bw);
     expect(await toxics()).toEqual([]);
     expect(await faultlineToxicsInProject(deps.ops, net, lab.project)).toEqual([]);
   });
 
   it('its self-revert script, run in a helper sharing the Toxiproxy netns, deletes its toxic', async () => {
     const rec = record({ kind: 'network-timeout' });
-    await injectFault(deps, rec);
-    const revert = FAULT_DRIVERS['network-timeout'].selfRevert?.(rec, rec.targets[0]);
+    await injectFault(drivers, rec);
+    const revert = selfRevertFor(drivers, rec, rec.targets[0]);
     if (!revert) throw new Error('network-timeout has no selfRevert');
     expect(await lab.runHelper({ NetworkMode: `container:${revert.netnsOf}` }, revert.script)).toBe(0);
     expect(await toxics()).toEqual([]);
@@ -129,7 +130,7 @@ describe('Toxiproxy faults', () => {
   });
 
   it('an unknown proxy is a non-retryable error naming the proxies there are', async () => {
-    await expect(injectFault(deps, record({ kind: 'network-latency', latency: '1s', proxy: 'nope' }))).rejects.toMatchObject({
+    await expect(injectFault(drivers, record({ kind: 'network-latency', latency: '1s', proxy: 'nope' }))).rejects.toMatchObject({
       retryable: false,
       message: expect.stringContaining('has no proxy "nope" (known: nats)'),
     });
@@ -139,21 +140,21 @@ describe('Toxiproxy faults', () => {
 describe('via: netem', () => {
   it('works where the kernel has netem, and otherwise fails clearly, naming the qdisc and suggesting toxiproxy', async () => {
     const rec = record({ kind: 'network-latency', via: 'netem', latency: '200ms' }, nats);
-    const outcome = await injectFault(deps, rec).then(
+    const outcome = await injectFault(drivers, rec).then(
       (r) => ({ ok: true as const, r }),
       (e: unknown) => ({ ok: false as const, e }),
     );
     if (outcome.ok) {
       // A kernel with sch_netem: the qdisc is there and restore removes it.
-      expect((await verifyFault(deps, rec)).residue.length).toBeGreaterThan(0);
-      expect((await restoreFault(deps, rec)).outcomes[0].outcome).toBe('restored');
+      expect((await verifyFault(drivers, rec)).residue.length).toBeGreaterThan(0);
+      expect((await restoreFault(drivers, rec)).outcomes[0].outcome).toBe('restored');
     } else {
       expect(outcome.e).toMatchObject({ code: 'NetemUnavailable', retryable: false });
       const err = outcome.e as { message: string; cause?: { hint?: string } };
       expect(err.message).toMatch(/tc netem is not available on this kernel: the "netem" qdisc is missing \(tc said: .*qdisc kind is unknown/);
       expect(err.cause?.hint).toContain('via: toxiproxy');
-      expect((await restoreFault(deps, rec)).outcomes[0].outcome).toBe('already-clean');
+      expect((await restoreFault(drivers, rec)).outcomes[0].outcome).toBe('already-clean');
     }
-    expect(await verifyFault(deps, rec)).toEqual({ residue: [] });
+    expect(await verifyFault(drivers, rec)).toEqual({ residue: [] });
   });
 });

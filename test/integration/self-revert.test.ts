@@ -6,22 +6,22 @@
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { createContainerOps } from '../../src/activities/docker/container-ops';
-import { injectFault } from '../../src/activities/faults';
+import { injectFault, selfRevertFor } from '../../src/activities/faults';
 import { HELPER_IMAGE } from '../../src/activities/safety/helpers';
 import { armReverters as armWith, disarmReverters } from '../../src/activities/safety/reverter';
-import { selfRevertFor } from '../../src/activities/wiring';
 import { systemClock } from '../../src/activities/ports';
 import type { FaultRecord } from '../../src/activities/types';
 import type { FaultSpec } from '../../src/spec';
 import { helpersOf } from '../helpers/safety';
 import { until } from '../helpers/until';
+import { realDrivers } from '../helpers/fault-drivers';
 
 const docker = new Docker();
-const deps = { ops: createContainerOps(docker), clock: systemClock };
+const drivers = realDrivers(docker);
 const made: string[] = [];
 const runs: string[] = [];
 /** The reverters as the worker arms them, with the registry's self-revert scripts. */
-const armReverters = (d: Docker, rec: FaultRecord) => armWith(d, rec, selfRevertFor);
+const armReverters = (d: Docker, rec: FaultRecord) => armWith(d, rec, (r, target) => selfRevertFor(drivers, r, target));
 
 afterAll(async () => {
   for (const r of runs) for (const h of await helpersOf(r)) await docker.getContainer(h.id).remove({ force: true }).catch(() => undefined);
@@ -61,7 +61,7 @@ async function faultWithDeadline(spec: FaultSpec): Promise<{ rec: FaultRecord; i
   runs.push(runId);
   const rec: FaultRecord = { faultId: `${runId}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 1500 };
   expect(await armReverters(docker, rec)).toHaveLength(1);
-  await injectFault(deps, rec);
+  await injectFault(drivers, rec);
   return { rec, id: t.id };
 }
 
@@ -113,7 +113,7 @@ test('a reverter disarmed before its deadline never fires, and arming twice make
 test('arming again with another deadline moves the switch (a run that is extended)', async () => {
   const { t, runId, rec } = await pauseRecord(600_000);
   await armReverters(docker, rec);
-  await injectFault(deps, rec);
+  await injectFault(drivers, rec);
   await armReverters(docker, { ...rec, deadlineAt: Date.now() + 1000 });
   await until('the moved deadline to fire', async () => ((await state(t.id)).paused ? undefined : true), { timeoutMs: 20_000 });
   expect(await helpersOf(runId)).toHaveLength(1);

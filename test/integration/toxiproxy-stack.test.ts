@@ -16,10 +16,11 @@ import type { FaultRecord, StackHandle } from '../../src/activities/types';
 import { FaultSpec } from '../../src/spec/faults';
 import { Target } from '../../src/spec/target';
 import { firstRead } from '../helpers/tcp-read';
+import { realDrivers } from '../helpers/fault-drivers';
 
 const docker = new Docker();
 const ops = createContainerOps(docker);
-const deps = { ops, clock: systemClock, net: createNetOps(docker) };
+const drivers = realDrivers(docker, { ops });
 const project = `fl4-toxstack-${randomBytes(3).toString('hex')}`;
 let stack: StackHandle;
 
@@ -35,12 +36,12 @@ test('a latency toxic on the configured proxy delays clients, and restore remove
   const targets = await resolveTargets(ops, { project, target: Target.parse({ service: 'toxiproxy' }) });
   const rec: FaultRecord = { faultId: `${project}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets };
 
-  await injectFault(deps, rec);
+  await injectFault(drivers, rec);
   const slow = await firstRead(port, 3000);
   expect(slow.data).toMatch(/^INFO /);
   expect(slow.elapsedMs).toBeGreaterThanOrEqual(550);
-  expect((await verifyFault(deps, rec)).residue).toHaveLength(1);
+  expect((await verifyFault(drivers, rec)).residue).toHaveLength(1);
 
-  expect((await restoreFault(deps, rec)).outcomes[0].outcome).toBe('restored');
-  expect(await verifyFault(deps, rec)).toEqual({ residue: [] });
+  expect((await restoreFault(drivers, rec)).outcomes[0].outcome).toBe('restored');
+  expect(await verifyFault(drivers, rec)).toEqual({ residue: [] });
 });

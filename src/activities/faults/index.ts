@@ -6,44 +6,42 @@
 import { FaultlineError } from '../../errors';
 import type { FaultSpec } from '../../spec/faults';
 import type { ContainerRef, FaultRecord, InjectResult, RestoreResult, VerifyResult } from '../types';
-import type { FaultContext, FaultDeps } from './driver';
-import { driverFor } from './registry';
+import type { FaultContext, SelfRevert } from './driver';
+import { type FaultDrivers, driverFor } from './registry';
 
-export type { FaultDeps, FaultDriver } from './driver';
-export { FAULT_DRIVERS } from './registry';
+export type { FaultDriver, FaultPorts, SelfRevert } from './driver';
+export { type FaultDrivers, createFaultDrivers } from './registry';
 
-export async function injectFault(deps: FaultDeps, rec: FaultRecord): Promise<InjectResult> {
-  const details = await fanOut(deps, rec, 'inject', (ctx) => driverFor(rec.spec.kind).inject(ctx));
-  return { injectedAt: deps.clock.now(), details };
+export async function injectFault(drivers: FaultDrivers, rec: FaultRecord): Promise<InjectResult> {
+  const details = await fanOut(rec, 'inject', (ctx) => driverFor(drivers, rec.spec.kind).inject(ctx));
+  return { injectedAt: drivers.clock.now(), details };
 }
 
-export async function restoreFault(deps: FaultDeps, rec: FaultRecord): Promise<RestoreResult> {
-  const outcomes = await fanOut(deps, rec, 'restore', async (ctx) => {
-    const r = await driverFor(rec.spec.kind).restore(ctx);
+export async function restoreFault(drivers: FaultDrivers, rec: FaultRecord): Promise<RestoreResult> {
+  const outcomes = await fanOut(rec, 'restore', async (ctx) => {
+    const r = await driverFor(drivers, rec.spec.kind).restore(ctx);
     return { container: ctx.target.name, ...r };
   });
-  return { restoredAt: deps.clock.now(), outcomes };
+  return { restoredAt: drivers.clock.now(), outcomes };
 }
 
-export async function verifyFault(deps: FaultDeps, rec: FaultRecord): Promise<VerifyResult> {
-  const lists = await fanOut(deps, rec, 'verify', (ctx) => driverFor(rec.spec.kind).verify(ctx));
+export async function verifyFault(drivers: FaultDrivers, rec: FaultRecord): Promise<VerifyResult> {
+  const lists = await fanOut(rec, 'verify', (ctx) => driverFor(drivers, rec.spec.kind).verify(ctx));
   return { residue: lists.flat() };
 }
 
-async function fanOut<T>(
-  deps: FaultDeps,
-  rec: FaultRecord,
-  phase: string,
-  fn: (ctx: FaultContext<FaultSpec>) => Promise<T>,
-): Promise<T[]> {
+/** The dead-man switch script for one target of the record; undefined when its kind has none. */
+export function selfRevertFor(drivers: FaultDrivers, rec: FaultRecord, target: ContainerRef): SelfRevert | undefined {
+  return driverFor(drivers, rec.spec.kind).selfRevert?.({ fault: rec.spec, target, faultId: rec.faultId });
+}
+
+async function fanOut<T>(rec: FaultRecord, phase: string, fn: (ctx: FaultContext<FaultSpec>) => Promise<T>): Promise<T[]> {
   if (rec.spec.kind !== rec.kind) {
     throw new FaultlineError('InvalidFault', `fault ${rec.faultId}: record kind ${rec.kind} != spec kind ${rec.spec.kind}`, {
       retryable: false,
     });
   }
-  const settled = await Promise.allSettled(
-    rec.targets.map((target: ContainerRef) => fn({ deps, fault: rec.spec, target, faultId: rec.faultId })),
-  );
+  const settled = await Promise.allSettled(rec.targets.map((target: ContainerRef) => fn({ fault: rec.spec, target, faultId: rec.faultId })));
   const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ target: rec.targets[i], error: s.reason as unknown }] : []));
   if (failures.length === 0) return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { FaultlineError } from '../../errors';
-import type { ProcessSelector } from '../../spec/process';
+import type { ProcessSelector } from '../../spec/faults/process';
 
 export type ProcState = 'running' | 'stopped' | 'zombie';
 

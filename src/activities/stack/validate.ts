@@ -1,11 +1,3 @@
-import { ValidationError } from '../../errors';
-import { type ComposeModel, type ComposeService, selectServices } from '../../spec/compose';
-import type { Experiment } from '../../spec/experiment';
-import type { ProbeRef, ProbeSpec } from '../../spec/probes';
-import { isFault, isProbe, walkSteps } from '../../spec/steps';
-import type { Target } from '../../spec/target';
-import { LABELS } from '../docker/labels';
-
 /**
  * Checks every target and endpoint of an experiment against the services its stack will run, so a
  * typo fails before anything starts instead of as a TargetNotFound halfway through the method.
@@ -13,7 +5,17 @@ import { LABELS } from '../docker/labels';
  * Container names: a `container` target matches a service's `container_name`, its short name
  * `<service>-1`, or, when stack.project is set, its full name `<project>-<service>-1`. These are
  * the names the target resolver accepts. Labels match the compose labels plus those stack up adds.
+ * A fault's target and the services it references come from its kind's declaration.
  */
+import { ValidationError } from '../../errors';
+import { type ComposeModel, type ComposeService, selectServices } from '../../spec/compose';
+import type { Experiment } from '../../spec/experiment';
+import { type ServiceRef, faultDeclaration, faultTarget } from '../../spec/faults';
+import type { ProbeRef, ProbeSpec } from '../../spec/probes';
+import { isFault, isProbe, walkSteps } from '../../spec/steps';
+import type { Target } from '../../spec/target';
+import { LABELS } from '../docker/labels';
+
 export function validateAgainstStack(exp: Experiment, model: ComposeModel | undefined, profiles: string[] = exp.stack?.profiles ?? []): string[] {
   const problems: string[] = [];
   let selected: Record<string, ComposeService> = {};
@@ -39,9 +41,12 @@ export function validateAgainstStack(exp: Experiment, model: ComposeModel | unde
     if (w.service !== undefined) checkEndpoint(ctx, w.service, w.port, `workloads[${i}]`);
   });
   walkSteps(exp.method, (s, path) => {
-    // process-kill acts on the worker's host and has no container target.
-    if (isFault(s) && 'target' in s.fault) checkTarget(ctx, s.fault.target, `${path}.fault.target`, true);
-    if (isFault(s) && 'peers' in s.fault) checkPeers(ctx, s.fault.peers ?? [], `${path}.fault.peers`);
+    if (isFault(s)) {
+      // A kind acting on the worker's host (process-kill) has no container target.
+      const target = faultTarget(s.fault);
+      if (target) checkTarget(ctx, target, `${path}.fault.target`, true);
+      checkReferences(ctx, faultDeclaration(s.fault.kind).references(s.fault), `${path}.fault`);
+    }
     if (isProbe(s)) checkRef(ctx, s.probe, `${path}.probe`);
   });
   exp.rollbacks.forEach((r, i) => checkTarget(ctx, r.target, `rollbacks[${i}].target`));
@@ -103,12 +108,10 @@ function checkTarget(ctx: Ctx, t: Target, path: string, faultTarget = false): vo
   }
 }
 
-/** Peers of a network fault are services of the same stack (the target's check covers "no stack"). */
-function checkPeers(ctx: Ctx, peers: string[], path: string): void {
+/** Services a fault names besides its target, e.g. network peers (the target's check covers "no stack"). */
+function checkReferences(ctx: Ctx, refs: ServiceRef[], path: string): void {
   if (!ctx.model) return;
-  peers.forEach((p, i) => {
-    if (!ctx.selected[p]) ctx.problems.push(`${path}[${i}]: ${unknownService(ctx, p)}`);
-  });
+  for (const r of refs) if (!ctx.selected[r.service]) ctx.problems.push(`${path}.${r.path}: ${unknownService(ctx, r.service)}`);
 }
 
 function containerNames(ctx: Ctx, service: string, s: ComposeService): string[] {

@@ -2,7 +2,7 @@
  * The network fault kinds' schemas (every problem reported with its path) and the iptables rules
  * a traffic selection turns into; the rules' effect on real traffic is in test/integration.
  */
-import { trafficRules } from '../../../../src/activities/faults/iptables-fault';
+import { trafficRules } from '../../../../src/activities/faults/network/iptables/iptables-fault';
 import { netemHandle } from '../../../../src/activities/net/netem';
 import { tagOf } from '../../../../src/activities/net/iptables';
 import { toxicName } from '../../../../src/activities/net/toxiproxy';

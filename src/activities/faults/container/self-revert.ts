@@ -3,7 +3,7 @@
  * socket mounted, so they speak the Engine API with curl: no Docker CLI in the image, no worker.
  * Every script is idempotent: it looks at the container first and only acts on what is still wrong.
  */
-import type { SelfRevert } from './driver';
+import type { SelfRevert } from '../driver';
 
 /** `api METHOD PATH` prints the HTTP status; the body goes to /tmp/body for the state checks. */
 const API = `api() { curl -s -o /tmp/body -w '%{http_code}' --unix-socket /var/run/docker.sock -X "$1" "http://localhost/v1.41$2"; }`;

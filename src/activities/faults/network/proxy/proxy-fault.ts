@@ -3,13 +3,11 @@
  * `via: toxiproxy` the target is a Toxiproxy container and the fault is one toxic, named after the
  * fault id, on one proxy; with `via: netem` it is a netem root qdisc in the target's namespace.
  */
-import { FaultlineError } from '../../errors';
-import type { NetInfo } from '../net/ops';
-import { addNetem, deleteNetem, netemHandle, netemRevertScript, ownedBy } from '../net/netem';
-import { type Toxic, ToxiproxyApi, toxicName } from '../net/toxiproxy';
-import type { ContainerRef, FaultRecord } from '../types';
-import type { FaultContext, FaultDriver, SelfRevert, TargetOutcome } from './driver';
-import { needNet } from './iptables-fault';
+import { FaultlineError } from '../../../../errors';
+import { addNetem, deleteNetem, netemHandle, netemRevertScript, ownedBy } from '../../../net/netem';
+import type { NetInfo, NetOps } from '../../../net/ops';
+import { type Toxic, ToxiproxyApi, toxicName } from '../../../net/toxiproxy';
+import type { FaultContext, FaultDriver, SelfRevert, TargetOutcome } from '../../driver';
 
 export interface ProxyFault {
   via: 'toxiproxy' | 'netem';
@@ -27,10 +25,10 @@ export interface ProxyFaultSpec<F> {
   netem?: (f: F) => string[];
 }
 
-export function proxyDriver<F extends ProxyFault>(spec: ProxyFaultSpec<F>): FaultDriver<F> {
+export function proxyDriver<F extends ProxyFault>(ports: { net: NetOps }, spec: ProxyFaultSpec<F>): FaultDriver<F> {
+  const { net } = ports;
   return {
     async inject(ctx: FaultContext<F>): Promise<string> {
-      const net = needNet(ctx.deps);
       const info = await net.info(ctx.target.id);
       if (!info || info.pid === 0) {
         throw new FaultlineError('TargetNotRunning', `${ctx.target.name} is not running`, { retryable: false });
@@ -47,7 +45,6 @@ export function proxyDriver<F extends ProxyFault>(spec: ProxyFaultSpec<F>): Faul
     },
 
     async restore(ctx: FaultContext<F>): Promise<TargetOutcome> {
-      const net = needNet(ctx.deps);
       const info = await net.info(ctx.target.id);
       if (!info) return { outcome: 'gone' };
       // Toxics live in Toxiproxy's memory and qdiscs in the namespace: a stopped target lost both.
@@ -61,7 +58,6 @@ export function proxyDriver<F extends ProxyFault>(spec: ProxyFaultSpec<F>): Faul
     },
 
     async verify(ctx: FaultContext<F>): Promise<string[]> {
-      const net = needNet(ctx.deps);
       const info = await net.info(ctx.target.id);
       if (!info || info.pid === 0) return [];
       if (ctx.fault.via === 'netem') {
@@ -73,13 +69,12 @@ export function proxyDriver<F extends ProxyFault>(spec: ProxyFaultSpec<F>): Faul
       return left.map((t) => `${ctx.target.name}: toxic left: ${t}`);
     },
 
-    selfRevert(rec: FaultRecord, target: ContainerRef): SelfRevert {
-      const f = rec.spec;
-      if (!('via' in f)) throw new FaultlineError('InvalidFault', `${rec.kind} is not a proxy fault`, { retryable: false });
-      if (f.via === 'netem') return { netnsOf: target.id, script: netemRevertScript(netemHandle(rec.faultId)) };
+    selfRevert(ctx: FaultContext<F>): SelfRevert {
+      const f = ctx.fault;
+      if (f.via === 'netem') return { netnsOf: ctx.target.id, script: netemRevertScript(netemHandle(ctx.faultId)) };
       // Inside Toxiproxy's own namespace its API is on loopback, whatever the stack's networks are.
-      const url = `http://127.0.0.1:${TOXIPROXY_PORT}/proxies/${encodeURIComponent(proxyOf(f))}/toxics/${toxicName(rec.faultId)}`;
-      return { netnsOf: target.id, script: `curl -sS -o /dev/null -X DELETE '${url}' || true` };
+      const url = `http://127.0.0.1:${TOXIPROXY_PORT}/proxies/${encodeURIComponent(proxyOf(f))}/toxics/${toxicName(ctx.faultId)}`;
+      return { netnsOf: ctx.target.id, script: `curl -sS -o /dev/null -X DELETE '${url}' || true` };
     },
   };
 }

@@ -3,13 +3,13 @@
  * its peers, then add this fault's tagged rules; restore deletes the rules with this fault's tag and
  * nothing else. A stopped or restarted container got a fresh namespace, so its rules are gone too.
  */
-import { FaultlineError } from '../../errors';
-import { type Rule, addRules, deleteTagged, revertScript, tagOf, taggedRules } from '../net/iptables';
-import type { NetInfo, NetOps } from '../net/ops';
-import { ContainerGoneError } from '../ports';
-import { peerAddresses } from '../net/peers';
-import type { ContainerRef, FaultRecord } from '../types';
-import type { FaultContext, FaultDeps, FaultDriver, SelfRevert, TargetOutcome } from './driver';
+import { FaultlineError } from '../../../../errors';
+import { type Rule, addRules, deleteTagged, revertScript, tagOf, taggedRules } from '../../../net/iptables';
+import type { NetInfo, NetOps } from '../../../net/ops';
+import { peerAddresses } from '../../../net/peers';
+import { type ContainerOps, ContainerGoneError } from '../../../ports';
+import type { ContainerRef } from '../../../types';
+import type { FaultContext, FaultDriver, SelfRevert, TargetOutcome } from '../../driver';
 
 export interface TrafficFault {
   peers?: string[];
@@ -18,13 +18,19 @@ export interface TrafficFault {
   direction: 'both' | 'ingress' | 'egress';
 }
 
+/** The ports of the iptables kinds: the network, and the containers to resolve peers among. */
+export interface IptablesPorts {
+  ops: ContainerOps;
+  net: NetOps;
+}
+
 /** `extra` matches go between the selectors and `-j DROP`, e.g. a random statistic for loss. */
-export function iptablesDriver<F extends TrafficFault>(verb: string, extra: (f: F) => string[]): FaultDriver<F> {
+export function iptablesDriver<F extends TrafficFault>(ports: IptablesPorts, verb: string, extra: (f: F) => string[]): FaultDriver<F> {
+  const { ops, net } = ports;
   return {
     async inject(ctx: FaultContext<F>): Promise<string> {
-      const net = needNet(ctx.deps);
       const info = await runningInfo(net, ctx.target);
-      const ips = ctx.fault.peers ? await peerAddresses(ctx.deps.ops, net, info, ctx.fault.peers) : [];
+      const ips = ctx.fault.peers ? await peerAddresses(ops, net, info, ctx.fault.peers) : [];
       const rules = trafficRules(ctx.fault, ips, extra(ctx.fault));
       const tag = tagOf(ctx.faultId);
       // A retried inject may find some of its rules: start from none so each rule exists once.
@@ -34,7 +40,6 @@ export function iptablesDriver<F extends TrafficFault>(verb: string, extra: (f: 
     },
 
     async restore(ctx: FaultContext<F>): Promise<TargetOutcome> {
-      const net = needNet(ctx.deps);
       const info = await net.info(ctx.target.id);
       if (!info) return { outcome: 'gone' };
       if (info.pid === 0) return { outcome: 'already-clean', detail: 'not running: its namespace and rules are gone' };
@@ -43,15 +48,14 @@ export function iptablesDriver<F extends TrafficFault>(verb: string, extra: (f: 
     },
 
     async verify(ctx: FaultContext<F>): Promise<string[]> {
-      const net = needNet(ctx.deps);
       const info = await net.info(ctx.target.id);
       if (!info || info.pid === 0) return [];
       const left = await taggedRules(net, info.pid, tagOf(ctx.faultId));
       return left.map((r) => `${ctx.target.name}: iptables rule left: ${r}`);
     },
 
-    selfRevert(rec: FaultRecord, target: ContainerRef): SelfRevert {
-      return { netnsOf: target.id, script: revertScript(tagOf(rec.faultId)) };
+    selfRevert(ctx: FaultContext<F>): SelfRevert {
+      return { netnsOf: ctx.target.id, script: revertScript(tagOf(ctx.faultId)) };
     },
   };
 }
@@ -76,11 +80,6 @@ export function trafficRules(f: TrafficFault, ips: string[], extra: string[]): R
     }
   }
   return rules;
-}
-
-export function needNet(deps: FaultDeps): NetOps {
-  if (!deps.net) throw new FaultlineError('InvalidDeps', 'network faults need the network port (deps.net)', { retryable: false });
-  return deps.net;
 }
 
 async function runningInfo(net: NetOps, target: ContainerRef): Promise<NetInfo> {

@@ -5,8 +5,8 @@
  */
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
-import { LABELS } from '../docker/labels';
-import { statusOf } from '../docker/status';
+import { LABELS } from './labels';
+import { statusOf } from './status';
 
 export interface CloneSpec {
   /** Network alias the clone is reachable under; the container is `<project>-<alias>`. */
@@ -24,7 +24,6 @@ export interface CloneOps {
   list(label: string, value: string): Promise<Array<{ id: string; name: string }>>;
   remove(id: string): Promise<void>;
 }
-
 
 export function createCloneOps(docker: Docker): CloneOps {
   return {

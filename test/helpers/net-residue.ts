@@ -1,14 +1,14 @@
 /**
- * Residue scans for network faults across a project, whichever run or fault left them: iptables
- * rules carrying a Faultline tag in any running container, and Faultline toxics in any running
- * Toxiproxy (a container exposing the API port). For the janitor and the residue scan.
+ * Network residue across a project, whichever run or fault left it: iptables rules carrying a
+ * Faultline tag in any running container, and Faultline toxics in any running Toxiproxy (a
+ * container exposing the API port). Tests use it to see what a run left behind; the product's own
+ * residue scan asks each fault's driver (`verifyFault`) instead.
  */
-import { TOXIPROXY_PORT, apiOf } from '../faults/proxy-fault';
-import type { ContainerOps } from '../ports';
-import { taggedRules } from './iptables';
-import type { NetOps } from './ops';
-import { TOXIC_PREFIX } from './toxiproxy';
-
+import { TOXIPROXY_PORT, apiOf } from '../../src/activities/faults/network/proxy/proxy-fault';
+import { taggedRules } from '../../src/activities/net/iptables';
+import type { NetOps } from '../../src/activities/net/ops';
+import { TOXIC_PREFIX } from '../../src/activities/net/toxiproxy';
+import type { ContainerOps } from '../../src/activities/ports';
 export async function taggedRulesInProject(ops: ContainerOps, net: NetOps, project: string): Promise<string[]> {
   const out: string[] = [];
   for (const c of await ops.list({ project })) {

@@ -1,10 +1,11 @@
-import { z } from 'zod';
-
 /**
  * `process-kill` acts on a process of the worker's host that is not a container, chosen by a pid
  * file or by its exact process name (as in /proc/<pid>/comm). It has no container target.
+ * Driver: src/activities/faults/host/.
  */
-const SIGNAL = z.string().regex(/^(SIG[A-Z0-9]+|\d+)$/, 'expected a signal name like SIGKILL or SIGTERM');
+import { z } from 'zod';
+import { SIGNAL } from './container';
+import { HOST_ONLY, declareFault } from './kind';
 
 export const ProcessSelector = z
   .object({
@@ -16,7 +17,7 @@ export const ProcessSelector = z
   .refine((p) => (p.pidFile === undefined) !== (p.name === undefined), { message: 'give exactly one of "pidFile" or "name"' });
 export type ProcessSelector = z.infer<typeof ProcessSelector>;
 
-export const ProcessKill = z
+const ProcessKill = z
   .object({
     kind: z.literal('process-kill'),
     process: ProcessSelector,
@@ -29,3 +30,16 @@ export const ProcessKill = z
 export function describeProcess(p: ProcessSelector): string {
   return p.pidFile !== undefined ? `process of ${p.pidFile}` : `process ${p.name}`;
 }
+
+export const PROCESS_KILL = declareFault({
+  kind: 'process-kill',
+  schema: ProcessKill,
+  target: HOST_ONLY,
+  describe: (f) => `kill host ${describeProcess(f.process)} with ${f.signal}`,
+  capabilities: { ports: ['host', 'clock'], selfRevert: false },
+  docs: {
+    breaks: 'sends `signal` to the host processes `process` selects (pid file or exact name)',
+    undoneBy: '`SIGCONT` after a stop-type signal; else the `restart` command, if given and the process is gone',
+    host: '`/proc` (Linux) and permission to signal the process',
+  },
+});
