@@ -12,8 +12,8 @@ export interface ContainerRef {
   service?: string;
 }
 
-/** The pseudo-target of faults on the worker's own host (process-kill). */
-export const HOST_TARGET: ContainerRef = { id: 'host', name: 'host' };
+/** The pseudo-target of faults on the worker's own host (process-kill); declared with the targets in spec. */
+export { HOST_TARGET } from '../spec/target';
 
 /** A running stack: its compose project and the host ports published on 127.0.0.1. */
 export interface StackHandle {

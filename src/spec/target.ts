@@ -66,3 +66,6 @@ export function describeTarget(t: Target): string {
   const mode = typeof t.mode === 'string' ? t.mode : 'count' in t.mode ? `count ${t.mode.count}` : `${t.mode.percent}%`;
   return mode === 'all' ? what : `${what} (${mode})`;
 }
+
+/** The pseudo-target of faults on the worker's own host (process-kill): one, always the same. */
+export const HOST_TARGET = { id: 'host', name: 'host' } as const;

@@ -4,7 +4,8 @@
  */
 import { CancellationScope, workflowInfo } from '@temporalio/workflow';
 import type { MethodClock } from './clock';
-import { type FaultRecord, HOST_TARGET, type StackHandle } from '../activities/types';
+import type { FaultRecord, StackHandle } from '../activities/types';
+import { HOST_TARGET } from '../spec/target';
 import type { FaultEntry } from '../report/journal';
 import type { Target } from '../spec/target';
 import {

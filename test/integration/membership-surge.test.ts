@@ -4,11 +4,9 @@
  * two faults on one target keep separate clones, and verify reports a clone left behind.
  */
 import { randomBytes } from 'node:crypto';
-import { createContainerOps } from '../../src/activities/docker/container-ops';
 import { injectFault, restoreFault, verifyFault } from '../../src/activities/faults';
 import { createCloneOps } from '../../src/activities/docker/clone-ops';
 import { SURGE_LABEL } from '../../src/activities/faults/cluster/membership-surge';
-import { systemClock } from '../../src/activities/ports';
 import type { FaultRecord } from '../../src/activities/types';
 import { FaultSpec } from '../../src/spec/faults';
 import { type LabNode, NetLab } from '../helpers/net-lab';

@@ -5,11 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
-import { createContainerOps } from '../../src/activities/docker/container-ops';
 import { injectFault, selfRevertFor } from '../../src/activities/faults';
 import { HELPER_IMAGE } from '../../src/activities/safety/helpers';
 import { armReverters as armWith, disarmReverters } from '../../src/activities/safety/reverter';
-import { systemClock } from '../../src/activities/ports';
 import type { FaultRecord } from '../../src/activities/types';
 import type { FaultSpec } from '../../src/spec';
 import { helpersOf } from '../helpers/safety';

@@ -8,8 +8,6 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { createContainerOps } from '../../src/activities/docker/container-ops';
 import { injectFault, restoreFault, verifyFault } from '../../src/activities/faults';
-import { createNetOps } from '../../src/activities/net/ops';
-import { systemClock } from '../../src/activities/ports';
 import { stackDown, stackUp } from '../../src/activities/stack';
 import { resolveTargets } from '../../src/activities/targets';
 import type { FaultRecord, StackHandle } from '../../src/activities/types';

@@ -51,12 +51,18 @@ function shellSplit(s: string): string[] | undefined {
   let quote: '"' | "'" | undefined;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
-    if (quote === "'") c === "'" ? (quote = undefined) : (cur += c);
-    else if (c === '\\' && i + 1 < s.length && (!quote || '"\\$`'.includes(s[i + 1]))) cur = (cur ?? '') + s[++i];
-    else if (quote === '"') c === '"' ? (quote = undefined) : (cur += c);
-    else if (c === '"' || c === "'") [quote, cur] = [c, cur ?? ''];
-    else if (/\s/.test(c)) cur !== undefined && (out.push(cur), (cur = undefined));
-    else cur = (cur ?? '') + c;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else cur += c;
+    } else if (c === '\\' && i + 1 < s.length && (!quote || '"\\$`'.includes(s[i + 1]))) cur = (cur ?? '') + s[++i];
+    else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else cur += c;
+    } else if (c === '"' || c === "'") [quote, cur] = [c, cur ?? ''];
+    else if (/\s/.test(c)) {
+      if (cur !== undefined) out.push(cur);
+      cur = undefined;
+    } else cur = (cur ?? '') + c;
   }
   if (cur !== undefined) out.push(cur);
   return quote ? undefined : out;
