@@ -12,6 +12,8 @@ import { createContainerOps } from '../src/activities/docker/container-ops';
 import { createCloneOps } from '../src/activities/docker/clone-ops';
 import { type FaultDrivers, createFaultDrivers, injectFault, restoreFault } from '../src/activities/faults';
 import { hostOps } from '../src/activities/host/processes';
+import { guardHost } from '../src/activities/host/guard';
+import { DEFAULT_POLICY } from '../src/activities/policy';
 import { createNetOps } from '../src/activities/net/ops';
 import { systemClock } from '../src/activities/ports';
 import type { ContainerRef, FaultRecord } from '../src/activities/types';
@@ -118,7 +120,7 @@ async function main(): Promise<number> {
     // Resolve the target the way the worker does, by project and service label, outside the timing.
     const targets = await ops.list({ project, service: BENCH_SERVICE });
     if (targets.length !== 1) throw new Error(`expected one bench container, found ${targets.length}`);
-    const drivers = createFaultDrivers({ ops, clock: systemClock, net: createNetOps(docker), clones: createCloneOps(docker), host: hostOps });
+    const drivers = createFaultDrivers({ ops, clock: systemClock, net: createNetOps(docker), clones: createCloneOps(docker), host: guardHost(hostOps, DEFAULT_POLICY.hostFaults) });
 
     console.log(`fault-ops: ${iterations} iterations per side, ABAB, on ${BENCH_IMAGE} (${targets[0].name})`);
     const reports: PairReport[] = [];

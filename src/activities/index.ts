@@ -18,6 +18,7 @@ import { runRollback } from './rollback';
 import { findOrphans } from './safety/janitor';
 import { acquireLease, releaseLeases } from './safety/leases';
 import { helperResidue } from './safety/helpers';
+import { composePolicyOf } from './policy';
 import { stackDown, stackUp } from './stack';
 import { checkAgainstStack } from './stack/check';
 import { resolveTargets } from './targets';
@@ -50,9 +51,10 @@ export type { ActivityDeps } from './wiring';
 export function createActivities(deps: ActivityDeps) {
   const { docker, ops, clock, artifactsRoot } = deps;
   const w = wire(deps);
+  const compose = composePolicyOf(deps.policy);
   return {
-    validateStack: (exp: Experiment): Promise<{ services: string[] }> => boundary(async () => ({ services: checkAgainstStack(exp, exp.name).services })),
-    stackUp: (input: StackUpInput): Promise<StackHandle> => boundary(() => withHeartbeat((progress, signal) => stackUp(docker, input, progress, signal))),
+    validateStack: (exp: Experiment): Promise<{ services: string[] }> => boundary(async () => ({ services: checkAgainstStack(exp, exp.name, compose).services })),
+    stackUp: (input: StackUpInput): Promise<StackHandle> => boundary(() => withHeartbeat((progress, signal) => stackUp(docker, input, progress, signal, compose))),
     stackDown: (input: { project: string }): Promise<{ removed: string[] }> => boundary(() => withHeartbeat(() => stackDown(docker, input.project))),
     collectLogs: (input: { workflowId: string; project: string }): Promise<{ dir: string; files: string[] }> => boundary(() => collectRunLogs(docker, artifactsRoot, input)),
     writeJournal: (input: { workflowId: string; journal: Journal }): Promise<{ dir: string }> => boundary(() => writeJournalFiles(artifactsRoot, input.workflowId, input.journal)),

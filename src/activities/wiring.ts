@@ -10,8 +10,10 @@ import { withHeartbeat } from './boundary';
 import { createCloneOps } from './docker/clone-ops';
 import { type FaultDrivers, type FaultPorts, createFaultDrivers, injectFault, restoreFault, selfRevertFor, verifyFault } from './faults';
 import { type FaultActions, type FaultLifecycle, createFaultLifecycle } from './faults/lifecycle';
+import { guardHost } from './host/guard';
 import { hostOps } from './host/processes';
 import { createNetOps } from './net/ops';
+import type { WorkerPolicy } from './policy';
 import type { Clock, ContainerOps } from './ports';
 import { timeToGreen } from './probes';
 import { acquireLease } from './safety/leases';
@@ -25,6 +27,8 @@ export interface ActivityDeps {
   clock: Clock;
   /** Folder that holds artifacts/<workflowId>/. */
   artifactsRoot: string;
+  /** What the worker's operator allows scenarios to do on this host (src/activities/policy.ts). */
+  policy: WorkerPolicy;
 }
 
 export interface Wiring {
@@ -43,8 +47,9 @@ export const selfRevertsOf =
     selfRevertFor(drivers, rec, target);
 
 export function wire(deps: ActivityDeps): Wiring {
-  const { docker, ops, clock, artifactsRoot } = deps;
-  const driverDeps: FaultPorts = { ops, clock, net: createNetOps(docker), clones: createCloneOps(docker), host: hostOps };
+  const { docker, ops, clock, artifactsRoot, policy } = deps;
+  const host = guardHost(hostOps, policy.hostFaults);
+  const driverDeps: FaultPorts = { ops, clock, net: createNetOps(docker), clones: createCloneOps(docker), host };
   const drivers = createFaultDrivers(driverDeps);
   const faults: FaultActions = {
     inject: (rec) => injectFault(drivers, rec),

@@ -35,7 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-worker', 'do not run a worker in this process (use one started with `faultline worker`)')
     .option('--workflow-id <id>', 'workflow id to use instead of <name>-<timestamp>')
     .option('--json', 'print the journal as JSON instead of a summary')
-    .action(async (file: string, o: { worker: boolean; workflowId?: string; json?: boolean }) => {
+    .option('--worker-config <file>', "the in-process worker's policy (YAML/JSON; default FAULTLINE_WORKER_CONFIG; see docs/security.md)")
+    .action(async (file: string, o: { worker: boolean; workflowId?: string; json?: boolean; workerConfig?: string }) => {
       code = await runCommand(file, o, out);
     });
   program
@@ -52,7 +53,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--identity <name>', 'worker identity shown in the Web UI')
     .option('--no-janitor', 'do not create the janitor schedule')
     .option('--janitor-every <duration>', 'how often the janitor schedule sweeps (when this worker creates it)', '30s')
-    .action(async (o: { identity?: string; janitor: boolean; janitorEvery: string }) => {
+    .option('--config <file>', "the worker's policy: host faults, restart commands, compose roots (YAML/JSON; default FAULTLINE_WORKER_CONFIG; see docs/security.md)")
+    .action(async (o: { identity?: string; janitor: boolean; janitorEvery: string; config?: string }) => {
       code = await workerCommand(o, out);
     });
   program

@@ -4,10 +4,12 @@
  * exit with the outcome's code. Ctrl-C sends `abort`, so the run still restores before exiting.
  */
 import { randomBytes } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import Docker from 'dockerode';
 import { writeJournalFiles } from '../activities/artifacts/write';
+import { loadWorkerPolicy, withComposeRoots } from '../activities/policy';
 import { renderSummary } from '../report/console';
 import { EXIT_CODES, type Journal, emptyJournal } from '../report/journal';
 import { planDetails, planSummary } from '../spec/plan';
@@ -25,6 +27,8 @@ export interface RunOptions {
   worker: boolean;
   workflowId?: string;
   json?: boolean;
+  /** The in-process worker's policy file (else FAULTLINE_WORKER_CONFIG). */
+  workerConfig?: string;
 }
 
 export async function runCommand(file: string, opts: RunOptions, out: Output): Promise<number> {
@@ -32,6 +36,8 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
   const docker = new Docker();
   if (opts.worker) await checkDocker(docker, checked);
   const { exp } = checked;
+  // The in-process worker reads this scenario's own compose file, wherever it lies.
+  const policy = withComposeRoots(loadWorkerPolicy(opts.workerConfig), exp.stack ? [dirname(resolve(exp.stack.compose))] : []);
   installRuntime();
   const session = await openSession(out, { startServer: true });
   let worker: Worker | undefined;
@@ -40,7 +46,7 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
     if (opts.worker) {
       out.info('bundling workflows and starting a worker on task queue "faultline"');
       const connection = await NativeConnection.connect({ address: session.settings.address });
-      worker = await createWorker({ connection, namespace: session.settings.namespace, artifactsRoot: artifactsRoot(), docker });
+      worker = await createWorker({ connection, namespace: session.settings.namespace, artifactsRoot: artifactsRoot(), docker, policy });
       workerRun = worker.run().finally(() => connection.close());
     }
     const workflowId = opts.workflowId ?? `${exp.name}-${stamp()}`;

@@ -6,6 +6,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import Docker from 'dockerode';
 import { type ActivityDeps, createActivities } from '../activities';
 import { createContainerOps } from '../activities/docker/container-ops';
+import { type WorkerPolicy, loadWorkerPolicy } from '../activities/policy';
 import { systemClock } from '../activities/ports';
 import { dataConverterFromEnv } from '../temporal/codec';
 import { TASK_QUEUE } from '../temporal/search-attributes';
@@ -19,6 +20,8 @@ export interface FaultlineWorkerOptions {
   /** A pre-built workflow bundle (tests bundle once per file); otherwise the workflows are bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
+  /** The operator's policy; without it, FAULTLINE_WORKER_CONFIG and the environment's lists (else nothing host-level). */
+  policy?: WorkerPolicy;
 }
 
 export function workflowsPath(): string {
@@ -27,7 +30,8 @@ export function workflowsPath(): string {
 
 export async function createWorker(opts: FaultlineWorkerOptions): Promise<Worker> {
   const docker = opts.docker ?? new Docker();
-  const deps: ActivityDeps = { docker, ops: createContainerOps(docker), clock: systemClock, artifactsRoot: opts.artifactsRoot };
+  const policy = opts.policy ?? loadWorkerPolicy();
+  const deps: ActivityDeps = { docker, ops: createContainerOps(docker), clock: systemClock, artifactsRoot: opts.artifactsRoot, policy };
   // With FAULTLINE_CODEC_KEY set, every payload the worker sends is encrypted (docs/security.md).
   const dataConverter = dataConverterFromEnv();
   return Worker.create({

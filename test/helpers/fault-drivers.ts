@@ -6,8 +6,10 @@ import type Docker from 'dockerode';
 import { createCloneOps } from '../../src/activities/docker/clone-ops';
 import { createContainerOps } from '../../src/activities/docker/container-ops';
 import { type FaultDrivers, type FaultPorts, createFaultDrivers } from '../../src/activities/faults';
+import { guardHost } from '../../src/activities/host/guard';
 import { hostOps } from '../../src/activities/host/processes';
 import { createNetOps } from '../../src/activities/net/ops';
+import { DEFAULT_POLICY } from '../../src/activities/policy';
 import { systemClock } from '../../src/activities/ports';
 
 export function realDrivers(docker: Docker, over: Partial<FaultPorts> = {}): FaultDrivers {
@@ -16,7 +18,8 @@ export function realDrivers(docker: Docker, over: Partial<FaultPorts> = {}): Fau
     clock: systemClock,
     net: createNetOps(docker),
     clones: createCloneOps(docker),
-    host: hostOps,
+    // The worker's default: no host faults.
+    host: guardHost(hostOps, DEFAULT_POLICY.hostFaults),
     ...over,
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { FaultDeclarationOf, FaultKind } from '../../spec/faults';
 import type { CloneOps } from '../docker/clone-ops';
-import type { HostOps } from '../host/processes';
+import type { HostPort } from '../host/guard';
 import type { NetOps } from '../net/ops';
 import type { Clock, ContainerOps } from '../ports';
 import type { ContainerRef, RestoreOutcome } from '../types';
@@ -18,8 +18,8 @@ export interface FaultPorts {
   net: NetOps;
   /** Container clones (membership-surge). */
   clones: CloneOps;
-  /** Processes of the worker's host (process-kill). */
-  host: HostOps;
+  /** Processes of the worker's host (process-kill), behind the worker's policy. */
+  host: HostPort;
 }
 
 /** Exactly the ports kind K declares. */

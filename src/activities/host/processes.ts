@@ -12,6 +12,8 @@ export type ProcState = 'running' | 'stopped' | 'zombie';
 export interface HostOps {
   find(sel: ProcessSelector): Promise<number[]>;
   state(pid: number): Promise<ProcState | undefined>;
+  /** The process's name (as in /proc/<pid>/comm) and parent pid; undefined when it is gone. */
+  info(pid: number): Promise<{ name: string; ppid: number } | undefined>;
   signal(pid: number, signal: string): 'done' | 'gone';
   spawnDetached(argv: string[]): number;
 }
@@ -44,6 +46,15 @@ export const hostOps: HostOps = {
     const s = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     if (s === 'Z' || s === 'X') return 'zombie';
     return s === 'T' || s === 't' ? 'stopped' : 'running';
+  },
+
+  async info(pid) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined) return undefined;
+    // "pid (name) state ppid ...": the name may contain spaces and parentheses, so cut at the last ")".
+    const close = stat.lastIndexOf(')');
+    const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+    return { name: stat.slice(stat.indexOf('(') + 1, close), ppid: Number.isInteger(ppid) ? ppid : 0 };
   },
 
   signal(pid, signal) {

@@ -6,6 +6,7 @@
 import { ValidationError } from '../../errors';
 import type { Experiment } from '../../spec';
 import { type ComposeModel, loadComposeFile, selectServices } from '../../spec/compose';
+import type { ComposePolicy } from '../../spec/compose/mount-policy';
 import { validateAgainstStack } from './validate';
 
 export interface StackCheck {
@@ -15,15 +16,19 @@ export interface StackCheck {
   services: string[];
 }
 
-/** Throws a ValidationError naming `source` (the scenario file, or the experiment's name) with every problem found. */
-export function checkAgainstStack(exp: Experiment, source: string): StackCheck {
+/**
+ * Throws a ValidationError naming `source` (the scenario file, or the experiment's name) with every
+ * problem found. The worker passes its policy (compose files only from its roots); the CLI, reading
+ * its own user's file, passes none.
+ */
+export function checkAgainstStack(exp: Experiment, source: string, policy?: ComposePolicy): StackCheck {
   if (!exp.stack) {
     // Targets are found among the stack's containers, so without a stack every target is a problem.
     const problems = validateAgainstStack(exp, undefined);
     if (problems.length > 0) throw new ValidationError(source, problems);
     return { services: [] };
   }
-  const model = loadComposeFile(exp.stack.compose);
+  const model = loadComposeFile(exp.stack.compose, policy);
   const services = Object.keys(selectServices(model, exp.stack.profiles));
   const problems = validateAgainstStack(exp, model, exp.stack.profiles);
   if (problems.length > 0) throw new ValidationError(source, problems);

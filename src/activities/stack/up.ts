@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { loadComposeFile, selectServices, servicesStartOrder } from '../../spec/compose';
+import type { ComposePolicy } from '../../spec/compose/mount-policy';
 import { toMs } from '../../spec/duration';
 import type { StackHandle, StackUpInput } from '../types';
 import { startContainer } from './container';
@@ -18,11 +19,12 @@ export async function stackUp(
   input: StackUpInput & { baseDir?: string },
   onProgress?: (msg: string) => void,
   signal?: AbortSignal,
+  policy?: ComposePolicy,
 ): Promise<StackHandle> {
   const { project, stack } = input;
   const timeoutMs = toMs(stack.healthTimeout);
   const waitOpts = { project, deadline: Date.now() + timeoutMs, timeoutMs, onProgress, signal };
-  const model = loadComposeFile(input.baseDir ? resolve(input.baseDir, stack.compose) : stack.compose);
+  const model = loadComposeFile(input.baseDir ? resolve(input.baseDir, stack.compose) : stack.compose, policy);
   const selected = selectServices(model, stack.profiles);
   const order = servicesStartOrder(model, Object.keys(selected));
 

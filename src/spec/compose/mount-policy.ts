@@ -12,6 +12,11 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 export interface ComposePolicy {
   /** Host folders, besides the compose file's own, that bind mounts may come from. */
   bindRoots?: string[];
+  /**
+   * Folders a compose file may be read from (the worker's policy, for paths in workflow input;
+   * the Faultline folder is always one). Undefined: any path (the CLI reading its user's own file).
+   */
+  composeRoots?: string[];
 }
 
 const ALWAYS_REFUSED = [
@@ -38,7 +43,7 @@ export function realPath(p: string): string {
   return parent === abs ? abs : join(realPath(parent), basename(abs));
 }
 
-const within = (child: string, parent: string): boolean => {
+export const within = (child: string, parent: string): boolean => {
   const r = relative(parent, child);
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 };
@@ -55,7 +60,7 @@ export function bindRefusal(source: string, baseDir: string, policy: ComposePoli
   }
   const roots = [realPath(baseDir), ...(policy.bindRoots ?? []).map(realPath)];
   if (!roots.some((r) => within(real, r))) {
-    return `bind mount of ${shown} is outside the compose file's folder ${roots[0]}; move it there, or let the worker allow it (FAULTLINE_BIND_ROOTS)`;
+    return `bind mount of ${shown} is outside the compose file's folder ${roots[0]}; move it there, or let the worker allow it (compose.bindRoots in the worker's policy, or FAULTLINE_BIND_ROOTS)`;
   }
   return undefined;
 }

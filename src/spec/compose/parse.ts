@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ValidationError } from '../../errors';
+import { FaultlineError, ValidationError } from '../../errors';
 import { formatPath } from '../issues';
 import { DependsOn, Healthcheck, ServiceNetworks, VolumeRef } from './fields';
-import { type ComposePolicy, bindRefusal, policyFromEnv } from './mount-policy';
+import { type ComposePolicy, bindRefusal, policyFromEnv, realPath, within } from './mount-policy';
 import { ComposeModel } from './schema';
 
 /**
@@ -120,6 +120,16 @@ const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
 
 export function loadComposeFile(given: string, policy?: ComposePolicy): ComposeModel {
   const path = isAbsolute(given) ? given : resolve(PROJECT_ROOT, given);
+  if (policy?.composeRoots) {
+    // Judged on the real path, so a link inside a root cannot lead out of it; nothing is read first.
+    const roots = [PROJECT_ROOT, ...policy.composeRoots].map(realPath);
+    if (!roots.some((r) => within(realPath(path), r))) {
+      throw new FaultlineError('ComposeRefused', `compose file ${path} is outside the folders this worker reads compose files from (${roots.join(', ')})`, {
+        retryable: false,
+        hint: "add its folder to compose.roots in the worker's policy (or FAULTLINE_COMPOSE_ROOTS)",
+      });
+    }
+  }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -11,6 +11,7 @@ export interface FakeProcess {
   pid: number;
   name: string;
   state: ProcState;
+  ppid: number;
 }
 
 const STOPS = new Set(['SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', '19', '20', '21', '22']);
@@ -22,9 +23,9 @@ export class FakeHostOps implements HostOps {
   private nextPid = 300;
 
   /** Starts a process; with `pidFile`, its pid is written there. */
-  add(name: string, pidFile?: string): number {
+  add(name: string, pidFile?: string, ppid = 1): number {
     const pid = this.nextPid++;
-    this.processes.set(pid, { pid, name, state: 'running' });
+    this.processes.set(pid, { pid, name, state: 'running', ppid });
     if (pidFile) this.pidFiles.set(pidFile, pid);
     return pid;
   }
@@ -40,6 +41,11 @@ export class FakeHostOps implements HostOps {
 
   async state(pid: number): Promise<ProcState | undefined> {
     return this.processes.get(pid)?.state;
+  }
+
+  async info(pid: number): Promise<{ name: string; ppid: number } | undefined> {
+    const p = this.processes.get(pid);
+    return p && { name: p.name.slice(0, 15), ppid: p.ppid };
   }
 
   signal(pid: number, signal: string): 'done' | 'gone' {

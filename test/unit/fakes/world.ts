@@ -5,7 +5,9 @@
  * restore must bring back: container states, rules, qdiscs, toxics, clones and processes.
  */
 import { type FaultDrivers, createFaultDrivers } from '../../../src/activities/faults';
+import { guardHost } from '../../../src/activities/host/guard';
 import type { HostOps } from '../../../src/activities/host/processes';
+import type { HostFaultPolicy } from '../../../src/activities/policy';
 import type { Clock } from '../../../src/activities/ports';
 import type { ContainerRef } from '../../../src/activities/types';
 import { FakeCloneOps } from './clone-ops';
@@ -42,7 +44,7 @@ export async function fakeWorld(): Promise<FakeWorld> {
   const proxy = ops.add(PROJECT, 'toxiproxy');
   net.publish(proxy.id, '8474/tcp', await toxiproxy.start());
   host.add('worker');
-  const drivers = createFaultDrivers({ ops, clock, net, clones, host });
+  const drivers = createFaultDrivers({ ops, clock, net, clones, host: guardHost(host, TEST_HOST_POLICY) });
 
   const snapshot = (): string[] => [
     ...[...ops.containers.values()].map((c) => {
@@ -59,7 +61,10 @@ export async function fakeWorld(): Promise<FakeWorld> {
   return { ops, clock, net, clones, host, toxiproxy, drivers, refs: { web, db, toxiproxy: proxy }, snapshot, close: () => toxiproxy.stop() };
 }
 
-/** The drivers over one FakeContainerOps, with fake network, clone and host ports unless `host` is given. */
-export function fakeDrivers(ops: FakeContainerOps, clock: Clock = new FakeClock(), host: HostOps = new FakeHostOps()): FaultDrivers {
-  return createFaultDrivers({ ops, clock, net: new FakeNetOps(ops), clones: new FakeCloneOps(ops), host });
+/** A worker policy for the fakes: host faults on for any name not always refused; `worker` restarts as /usr/bin/worker. */
+export const TEST_HOST_POLICY: HostFaultPolicy = { enabled: true, processes: ['*'], restarts: { worker: ['/usr/bin/worker'] } };
+
+/** The drivers over one FakeContainerOps, with fake network, clone and host ports unless `host` is given, behind `policy`. */
+export function fakeDrivers(ops: FakeContainerOps, clock: Clock = new FakeClock(), host: HostOps = new FakeHostOps(), policy: HostFaultPolicy = TEST_HOST_POLICY): FaultDrivers {
+  return createFaultDrivers({ ops, clock, net: new FakeNetOps(ops), clones: new FakeCloneOps(ops), host: guardHost(host, policy) });
 }

@@ -23,7 +23,7 @@ const CASES: Record<FaultKind, KindCase> = {
   'network-timeout': { spec: proxy, targets: (w) => [w.refs.toxiproxy], independent: true },
   'network-reset': { spec: proxy, targets: (w) => [w.refs.toxiproxy], independent: true },
   'membership-surge': { spec: { ...web, count: 2 }, targets: (w) => w.refs.web, independent: true },
-  'process-kill': { spec: { process: { name: 'worker' }, restart: ['/usr/bin/worker'] }, targets: hostTarget, independent: false },
+  'process-kill': { spec: { process: { name: 'worker' }, restart: 'worker' }, targets: hostTarget, independent: false },
 };
 
 /** The kinds as the registry has them, so the suite follows the registry rather than a list of its own. */
