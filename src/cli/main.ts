@@ -7,10 +7,11 @@ import { Command } from 'commander';
 import { FaultlineError, ValidationError } from '../errors';
 import { EXIT_CODES, EXIT_INVALID_INPUT } from '../report/journal';
 import { experimentJsonSchema } from '../spec/jsonschema';
+import { loadWorkerPolicy } from '../activities/policy';
 import { renderPlan } from '../spec/plan';
 import { stopDevServer } from '../temporal/dev-server';
 import { consoleOutput } from './output';
-import { checkScenario } from './preflight';
+import { bindsOf, checkScenario } from './preflight';
 import { runCommand } from './run';
 import { statusCommand } from './status';
 import { abortAllCommand, abortCommand } from './abort';
@@ -43,9 +44,11 @@ export async function main(argv: string[]): Promise<number> {
     .command('plan')
     .argument('<file>', 'scenario file (YAML)')
     .description('validate a scenario and print its resolved plan; touches nothing')
-    .action((file: string) => {
-      const { exp, services } = checkScenario(file);
-      out.result(renderPlan(exp, { services }));
+    .option('--worker-config <file>', "show the restart commands of this worker policy (default FAULTLINE_WORKER_CONFIG)")
+    .action((file: string, o: { workerConfig?: string }) => {
+      const checked = checkScenario(file);
+      const policy = o.workerConfig || process.env.FAULTLINE_WORKER_CONFIG ? loadWorkerPolicy(o.workerConfig) : undefined;
+      out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: policy?.hostFaults.restarts }));
     });
   program
     .command('worker')

@@ -8,6 +8,7 @@ import { FaultlineError, ValidationError } from '../errors';
 import type { Experiment } from '../spec';
 import { type ComposeModel, selectServices } from '../spec/compose';
 import { loadExperimentFile } from '../spec/load';
+import type { BindLine } from '../spec/plan-privileges';
 import { checkAgainstStack } from '../activities/stack/check';
 
 export interface Checked {
@@ -20,6 +21,15 @@ export interface Checked {
 export function checkScenario(file: string): Checked {
   const exp = loadExperimentFile(file);
   return { exp, ...checkAgainstStack(exp, file) };
+}
+
+/** The bind mounts of the services the stack's profiles select, for the plan. */
+export function bindsOf(checked: Checked): BindLine[] {
+  if (!checked.model) return [];
+  const model = checked.model;
+  return checked.services.flatMap((service) =>
+    model.services[service].volumes.filter((m) => m.type === 'bind').map((m) => ({ service, source: m.source, target: m.target, readOnly: m.readOnly })),
+  );
 }
 
 export async function checkDocker(docker: Docker, checked: Checked): Promise<void> {

@@ -13,6 +13,7 @@ import {
   steadyStateLines,
   workloadLines,
 } from './plan-tree';
+import { type PrivilegeOptions, bindLines, helperLines, hostCommandLines, noDeadManLines } from './plan-privileges';
 import { describeProbe } from './probes';
 import { isFault, isWait, walkSteps } from './steps';
 import { safetyLines } from './safety';
@@ -23,7 +24,7 @@ import { describeTarget } from './target';
  * touching anything: `faultline plan` prints it, and the workflow carries a summary and details of
  * it so the Temporal UI shows what a run is about.
  */
-export interface PlanOptions {
+export interface PlanOptions extends PrivilegeOptions {
   /** The compose services the stack's profiles select, when the caller has read the compose file. */
   services?: string[];
 }
@@ -38,6 +39,7 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   };
 
   section('stack', stackLines(exp, opts), "none: targets are only looked up in the run's own stack, so faults will find no container");
+  if (exp.stack && opts.binds) section('bind mounts (host folder → container, each shared with the container)', bindLines(opts.binds), 'none');
   section(
     'probes',
     Object.entries(exp.probes).map(([id, p]) => `${id}: ${describeProbe(p)}, timeout ${formatDuration(p.timeout)}, ${expectationText(exp, id)}`),
@@ -56,6 +58,9 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   restore.push(...timed.map((f) => `${f.faultId}  ${f.description}: restored after ${formatDuration(f.duration ?? 0)}, or here if the run stops first`));
   section('restore phase (always runs, non-cancellable, newest fault first)', restore);
   section('safety net (dead-man switch and target leases, docs/operations.md)', safetyLines(exp, WORKFLOW_ID));
+  section('host commands (run on the worker host, as the worker)', hostCommandLines(exp.method, opts), 'none');
+  section('privileged helpers (started by the faults)', helperLines(exp.method), 'none');
+  section('without a dead-man switch', noDeadManLines(exp.method));
 
   const rollbacks = exp.rollbacks.map((r, i) => `${i + 1}. ${r.action} ${describeTarget(r.target)}`);
   if (rollbacks.length && !exp.stack) rollbacks.push('skipped: rollbacks only run when the experiment has a stack');
@@ -110,6 +115,12 @@ export function planDetails(exp: Experiment): string {
   ];
   const checks = checkLines(exp);
   if (checks.length) md.push('', '**checks**', ...checks.map((c) => `- ${c}`));
+  const host = hostCommandLines(exp.method);
+  if (host.length) md.push('', '**host commands**', ...host.map((l) => `- ${l}`));
+  const helpers = helperLines(exp.method);
+  if (helpers.length) md.push('', '**privileged helpers**', ...helpers.map((l) => `- ${l}`));
+  const bare = noDeadManLines(exp.method);
+  if (bare.length) md.push('', '**no dead-man switch**', ...bare.map((l) => `- ${l}`));
   return truncateBytes(md.join('\n'), DETAILS_MAX_BYTES);
 }
 

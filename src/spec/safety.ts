@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Duration, formatDuration, formatMs, toMs } from './duration';
+import { FAULT_DECLARATION_LIST } from './faults';
 import { type Step, isFault, isParallel, isSerial, isWait } from './steps';
 
 export const LeaseSettings = z
@@ -67,7 +68,14 @@ export function safetyLines(exp: { method: Step[]; safety: Safety }, workflowId:
       if (isParallel(s)) visit(s.parallel, `${path}.parallel`);
       if (!isFault(s)) return;
       const how = s.ttl !== undefined ? 'explicit ttl' : s.duration !== undefined ? `duration + grace ${formatDuration(grace)}` : `rest of the method + grace ${formatDuration(grace)}`;
-      lines.push(`${workflowId}/${path}  reverts itself at the target ${formatMs(faultTtlMs(exp.method, path, s, grace))} after injection unless restored (${how})`);
+      const ttl = formatMs(faultTtlMs(exp.method, path, s, grace));
+      // Only kinds whose declaration promises a reverter at the target revert themselves.
+      const selfReverts = FAULT_DECLARATION_LIST.find((d) => d.kind === s.fault.kind)?.capabilities.selfRevert === true;
+      lines.push(
+        selfReverts
+          ? `${workflowId}/${path}  reverts itself at the target ${ttl} after injection unless restored (${how})`
+          : `${workflowId}/${path}  has NO dead-man switch: nothing at the target reverts it; only a worker's restore undoes it`,
+      );
     });
   visit(exp.method, 'method');
   const l = exp.safety.lease;
