@@ -46,8 +46,8 @@ test('bind mounts with source → target and ro/rw', () => {
 test('privileged helpers come from the declarations: Docker socket or NET_ADMIN in a netns', () => {
   const helpers = section(renderPlan(exp), 'privileged helpers');
   expect(helpers).toEqual([
-    expect.stringMatching(/^method\[3\]  pause .*: a dead-man reverter with the Docker socket \(network none\)$/),
-    expect.stringMatching(/^method\[4\]  .*: a dead-man reverter with NET_ADMIN in the target's network namespace$/),
+    expect.stringMatching(/^method\[3\] {2}pause .*: a dead-man reverter with the Docker socket \(network none\)$/),
+    expect.stringMatching(/^method\[4\] {2}.*: a dead-man reverter with NET_ADMIN in the target's network namespace$/),
   ]);
 });
 
