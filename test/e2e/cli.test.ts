@@ -100,6 +100,12 @@ test('negative control: a server that never comes back fails the time-to-green c
 test.each([
   ['an unknown fault kind', { kind: 'disk-fill', target: { service: 'nats-1' } }, 'unknown kind "disk-fill"'],
   ['a target that does not exist', { kind: 'container-kill', target: { service: 'pg' } }, 'unknown service "pg"'],
+  [
+    'a restart command given by the scenario',
+    { kind: 'process-kill', process: { name: 'nats-server' }, restart: ['/bin/sh', '-c', 'touch /tmp/faultline-pwned'] },
+    'a scenario cannot give a restart command',
+  ],
+  ['a pid file that names the worker', { kind: 'process-kill', process: { pidFile: '/proc/self/stat' } }, 'a pid file under /proc'],
 ])('bad input (%s) exits 64 and starts nothing', async (_what, fault, message) => {
   const exp = loadExperimentFile(SCENARIO) as unknown as Record<string, unknown>;
   const file = join(dir, `bad-${randomName()}.json`);
