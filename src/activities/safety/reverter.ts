@@ -10,6 +10,7 @@ import type { SelfRevert } from '../faults/driver';
 import { runOfFault } from '../faults/lifecycle';
 import type { ContainerRef, FaultRecord } from '../types';
 import { statusOf } from '../docker/status';
+import { checkRecord } from './record';
 import { LABEL, type Helper, hardenedHostConfig, helperImageId, helperName, listHelpers, removeHelper } from './helpers';
 
 /** Sleeps in whole seconds while far from the deadline, then in short steps, then reverts with retries. */
@@ -126,12 +127,18 @@ export async function disarmReverters(docker: Docker, faultId: string): Promise<
   return out;
 }
 
-/** The records of a run's armed reverters, read back from their labels. */
-export async function reverterRecords(docker: Docker, run: string): Promise<FaultRecord[]> {
+/**
+ * The records of a run's armed reverters, read back from their labels. Only records that validate
+ * against the run (record.ts) come back; every other one is listed in `skipped`, for the janitor to report.
+ */
+export async function reverterRecords(docker: Docker, run: string): Promise<{ records: FaultRecord[]; skipped: string[] }> {
   const byFault = new Map<string, FaultRecord>();
+  const skipped: string[] = [];
   for (const h of await listHelpers(docker, { run })) {
-    const json = h.labels[LABEL.record];
-    if (h.kind === 'reverter' && json && !byFault.has(h.labels[LABEL.fault])) byFault.set(h.labels[LABEL.fault], JSON.parse(json) as FaultRecord);
+    if (h.kind !== 'reverter') continue;
+    const c = checkRecord(h, run);
+    if (!c.ok) skipped.push(c.problem);
+    else if (!byFault.has(c.record.faultId)) byFault.set(c.record.faultId, c.record);
   }
-  return [...byFault.values()];
+  return { records: [...byFault.values()], skipped };
 }
