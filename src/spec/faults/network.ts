@@ -50,7 +50,6 @@ const proxyFields = {
   proxy: z
     .string()
     .min(1)
-    .max(128)
     .regex(SAFE_NAME, 'a proxy name may use only letters, digits, ".", "_" and "-" (it reaches a generated revert script)')
     .optional(),
   /** downstream: server to client; upstream: client to server. */
