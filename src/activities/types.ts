@@ -145,4 +145,6 @@ export interface OrphanRun {
   faultIds: string[];
   /** Records recovered from the reverter containers' labels; a fault with no reverter has nothing left to undo. */
   records: FaultRecord[];
+  /** Reverter records that did not validate against this run (forged, foreign, malformed): never restored. */
+  skipped?: string[];
 }

@@ -17,6 +17,8 @@ export interface JanitorRun {
   status: string;
   restored: string[];
   failed: string[];
+  /** Reverter records that did not validate against the run: reported, never acted on. */
+  skipped?: string[];
 }
 
 export interface JanitorReport {
@@ -30,8 +32,13 @@ export async function janitor(input: JanitorInput = {}): Promise<JanitorReport> 
   const runs: JanitorRun[] = [];
   for (const o of orphans) {
     // A run whose reverters are all gone was cleaned already (by an earlier sweep or its dead-man switch).
-    if (o.records.length === 0) continue;
-    const run: JanitorRun = { workflowId: o.workflowId, status: o.status, restored: [], failed: [] };
+    const skipped = o.skipped?.length ? { skipped: o.skipped } : {};
+    if (o.records.length === 0) {
+      // Nothing valid to restore, and its leases stay: a forged record must not release them either.
+      if (o.skipped?.length) runs.push({ workflowId: o.workflowId, status: o.status, restored: [], failed: [], ...skipped });
+      continue;
+    }
+    const run: JanitorRun = { workflowId: o.workflowId, status: o.status, restored: [], failed: [], ...skipped };
     for (const rec of o.records) await restoreOne(rec, run);
     if (run.failed.length === 0) await quick.releaseLeases.executeWithOptions(summary(`release leases of ${o.workflowId}`), [{ run: o.workflowId }]);
     runs.push(run);

@@ -69,12 +69,14 @@ export class NetLab {
   }
 
   /** Runs a throwaway base container with the given host config; returns its exit code. */
-  async runHelper(hostConfig: Docker.HostConfig, script: string): Promise<number> {
+  /** `env` is what a reverter passes its script as data (e.g. a Toxiproxy proxy's name). */
+  async runHelper(hostConfig: Docker.HostConfig, script: string, env: Record<string, string> = {}): Promise<number> {
     const c = await this.docker.createContainer({
       Image: 'faultline/base:bookworm',
       name: `${this.project}-helper-${Date.now()}`,
       Labels: { 'faultline.project': this.project },
       Cmd: ['sh', '-c', script],
+      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       HostConfig: hostConfig,
     });
     await c.start();

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { HELPER_IMAGE, LABEL } from '../../src/activities/safety/helpers';
+import { acquireLease, releaseLeases } from '../../src/activities/safety/leases';
+import { systemClock } from '../../src/activities/ports';
 import { stackDown } from '../../src/activities/stack';
 import type { Journal } from '../../src/report/journal';
 import type { ExperimentInput } from '../../src/spec';
@@ -124,4 +126,19 @@ test('residue scan: a leftover reverter or other Faultline helper of the run mak
   expect(j.residue).toHaveLength(2);
   expect(j.residue[0]).toMatch(new RegExp(`^reverter container fl5b-reverter-\\w+ \\(created, fault ${handle.workflowId}/method\\[9\\]\\)$`));
   expect(j.residue[1]).toMatch(/^stray container fl5b-stray-/);
+});
+
+test('a lease is created from the helper image id, with no capability, no network and a read-only root', async () => {
+  const run = `fl5b-lease-box-${hex()}`;
+  const target = { id: hex().padEnd(12, '0'), name: `fl5b-lease-target-${hex()}` };
+  expect(await acquireLease(docker, systemClock, { run, faultId: `${run}/method[0]`, targets: [target], expiresAt: Date.now() + 60_000 })).toEqual({ acquired: true });
+  try {
+    const [h] = await helpersOf(run);
+    const info = await docker.getContainer(h.id).inspect();
+    expect(info.Config.Image).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(info.HostConfig).toMatchObject({ NetworkMode: 'none', CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges:true'], ReadonlyRootfs: true });
+    expect(info.HostConfig.Binds ?? []).toEqual([]);
+  } finally {
+    await releaseLeases(docker, run);
+  }
 });

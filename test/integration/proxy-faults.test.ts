@@ -4,6 +4,7 @@
  * INFO as soon as a client connects); toxics are checked through Toxiproxy's own API. The netem path
  * is exercised for real: on a kernel without netem it must fail with a clear message.
  */
+import { hardenedHostConfig } from '../../src/activities/safety/helpers';
 import { randomBytes } from 'node:crypto';
 import { createContainerOps } from '../../src/activities/docker/container-ops';
 import { injectFault, restoreFault, selfRevertFor, verifyFault } from '../../src/activities/faults';
@@ -123,10 +124,13 @@ describe('Toxiproxy faults', () => {
     await injectFault(drivers, rec);
     const revert = selfRevertFor(drivers, rec, rec.targets[0]);
     if (!revert) throw new Error('network-timeout has no selfRevert');
-    expect(await lab.runHelper({ NetworkMode: `container:${revert.netnsOf}` }, revert.script)).toBe(0);
+    // In the box a reverter really gets: no capability, read-only root; the proxy name as data.
+    const box = hardenedHostConfig({ network: `container:${revert.netnsOf}`, netAdmin: revert.netAdmin });
+    expect(box.CapAdd).toEqual([]);
+    expect(await lab.runHelper(box, revert.script, revert.env)).toBe(0);
     expect(await toxics()).toEqual([]);
     expect((await read()).data).toMatch(/^INFO /);
-    expect(await lab.runHelper({ NetworkMode: `container:${revert.netnsOf}` }, revert.script)).toBe(0);
+    expect(await lab.runHelper(box, revert.script, revert.env)).toBe(0);
   });
 
   it('an unknown proxy is a non-retryable error naming the proxies there are', async () => {

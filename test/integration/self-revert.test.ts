@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
-import { injectFault, selfRevertFor } from '../../src/activities/faults';
+import { injectFault, selfRevertFor, verifyFault } from '../../src/activities/faults';
 import { HELPER_IMAGE } from '../../src/activities/safety/helpers';
 import { armReverters as armWith, disarmReverters } from '../../src/activities/safety/reverter';
 import type { FaultRecord } from '../../src/activities/types';
@@ -122,4 +122,73 @@ test('container-restart arms no reverter: nothing is left to undo', async () => 
   const spec: FaultSpec = { kind: 'container-restart', target: { container: 'x', mode: 'all' }, grace: '0s' };
   const rec: FaultRecord = { faultId: 'fl5b-none/method[0]', stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 1000 };
   expect(await armReverters(docker, rec)).toEqual([]);
+});
+
+/** The HostConfig and image of the run's one reverter, as Docker created it. */
+async function reverterOf(runId: string) {
+  const [h] = await helpersOf(runId);
+  const info = await docker.getContainer(h.id).inspect();
+  return { host: info.HostConfig, image: info.Image, configImage: info.Config.Image, env: info.Config.Env ?? [], cmd: (info.Config.Cmd ?? []).join(' ') };
+}
+
+const SOCKET_BIND = '/var/run/docker.sock:/var/run/docker.sock';
+
+function expectHardened(r: Awaited<ReturnType<typeof reverterOf>>): void {
+  expect(r.host.CapDrop).toEqual(['ALL']);
+  expect(r.host.SecurityOpt).toEqual(['no-new-privileges:true']);
+  expect(r.host.ReadonlyRootfs).toBe(true);
+  expect(r.host.Memory).toBeGreaterThan(0);
+  expect(r.host.PidsLimit).toBeGreaterThan(0);
+  // Created from the image id, not the tag: a re-tag cannot change what it runs.
+  expect(r.configImage).toMatch(/^sha256:[0-9a-f]{64}$/);
+  expect(r.configImage).toBe(r.image);
+}
+
+test('a container-fault reverter: no capability, the socket, hardened; and it still reverts', async () => {
+  const { t, runId, rec } = await pauseRecord(1500);
+  await armReverters(docker, rec);
+  await injectFault(drivers, rec);
+  const r = await reverterOf(runId);
+  expectHardened(r);
+  expect(r.host.CapAdd ?? []).toEqual([]);
+  expect(r.host.Binds).toEqual([SOCKET_BIND]);
+  await until('the pause to revert', async () => ((await state(t.id)).paused ? undefined : true), { timeoutMs: 20_000 });
+  await until('the reverter to exit', async () => (await helpersOf(runId)).every((h) => h.state === 'exited'), { timeoutMs: 10_000 });
+  expect((await disarmReverters(docker, rec.faultId))[0]).toMatchObject({ fired: true, exitCode: 0 });
+});
+
+test('an iptables reverter: NET_ADMIN only, no socket; its rules are gone at the deadline', async () => {
+  const t = await target();
+  const runId = `fl5b-selfrevert-${randomBytes(3).toString('hex')}`;
+  runs.push(runId);
+  const spec: FaultSpec = { kind: 'network-partition', target: { container: 'x', mode: 'all' }, ports: [9], protocol: 'tcp', direction: 'both' };
+  const rec: FaultRecord = { faultId: `${runId}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 1500 };
+  await armReverters(docker, rec);
+  await injectFault(drivers, rec);
+  expect((await verifyFault(drivers, rec)).residue.length).toBeGreaterThan(0);
+  const r = await reverterOf(runId);
+  expectHardened(r);
+  expect(r.host.CapAdd).toEqual(['NET_ADMIN']);
+  expect(r.host.Binds ?? []).toEqual([]);
+  expect(r.host.NetworkMode).toBe(`container:${t.id}`);
+  await until('the rules to be gone', async () => ((await verifyFault(drivers, rec)).residue.length === 0 ? true : undefined), { timeoutMs: 20_000 });
+  await until('the reverter to exit', async () => (await helpersOf(runId)).every((h) => h.state === 'exited'), { timeoutMs: 10_000 });
+  expect((await disarmReverters(docker, rec.faultId))[0]).toMatchObject({ fired: true, exitCode: 0 });
+});
+
+test('a Toxiproxy reverter: no capability, no socket, and the proxy name only in its environment', async () => {
+  const t = await target();
+  const runId = `fl5b-selfrevert-${randomBytes(3).toString('hex')}`;
+  runs.push(runId);
+  const spec: FaultSpec = { kind: 'network-latency', target: { container: 'x', mode: 'all' }, via: 'toxiproxy', proxy: 'orders_db', stream: 'downstream', toxicity: 1, latency: 100, jitter: 0 };
+  const rec: FaultRecord = { faultId: `${runId}/method[0]`, stepPath: 'method[0]', kind: spec.kind, spec, targets: [t], deadlineAt: Date.now() + 600_000 };
+  await armReverters(docker, rec);
+  const r = await reverterOf(runId);
+  expectHardened(r);
+  expect(r.host.CapAdd ?? []).toEqual([]);
+  expect(r.host.Binds ?? []).toEqual([]);
+  expect(r.env).toContain('FL_PROXY=orders_db');
+  expect(r.env.find((e) => e.startsWith('FL_SCRIPT='))).not.toContain('orders_db');
+  expect(r.cmd).not.toContain('orders_db');
+  await disarmReverters(docker, rec.faultId);
 });

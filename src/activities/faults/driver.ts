@@ -43,8 +43,15 @@ export interface TargetOutcome {
 
 /** What must run at the target to undo this fault if nobody restores it in time. */
 export interface SelfRevert {
-  /** Container whose network namespace the reverter joins (with NET_ADMIN), e.g. for iptables rules. */
+  /** Container whose network namespace the reverter joins, e.g. for iptables rules or a loopback API. */
   netnsOf?: string;
+  /** NET_ADMIN in that namespace (iptables, tc); every other capability is dropped. */
+  netAdmin?: boolean;
+  /**
+   * Names and values the script reads as `$FL_…` variables. Anything that came from a scenario goes
+   * here, never into the script text, so no name can change what the script runs.
+   */
+  env?: Record<string, string>;
   /** The reverter mounts /var/run/docker.sock (container faults: unpause, start via curl --unix-socket). */
   dockerSocket?: boolean;
   /** Docker network the reverter joins to reach a service's API (e.g. Toxiproxy), when not in a netns. */

@@ -9,7 +9,7 @@ import { FaultlineError } from '../../errors';
 import { LABELS } from '../docker/labels';
 import { statusOf } from '../docker/status';
 
-export const HELPER_IMAGE = 'faultline/base:bookworm';
+export { HELPER_IMAGE, helperImageId, hardenedHostConfig, type HelperAccess } from './hardening';
 /** The helper labels, from the one table of Faultline's labels. */
 export const LABEL = {
   helper: LABELS.helper,

@@ -1,7 +1,8 @@
 /**
  * The janitor's search: runs that closed (terminated, timed out, or finished with a failed restore)
  * while their `FaultlineFaults` search attribute still lists active faults. Their fault records come
- * back from the reverter containers' labels, so the janitor restores them with the same drivers.
+ * back from the reverter containers' labels, so the janitor restores them with the same drivers;
+ * only records that validate against their run (record.ts) are returned.
  */
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
@@ -26,8 +27,12 @@ export async function findOrphans(client: Client, docker: Docker, input: FindOrp
     const faultIds = w.typedSearchAttributes.get(SA_FAULTS) ?? [];
     if (faultIds.length === 0) continue;
     const wanted = new Set(faultIds);
-    const records = (await reverterRecords(docker, w.workflowId)).filter((r) => wanted.has(r.faultId));
-    runs.push({ workflowId: w.workflowId, runId: w.runId, status: w.status.name, faultIds, records });
+    const found = await reverterRecords(docker, w.workflowId);
+    const records = found.records.filter((r) => wanted.has(r.faultId));
+    const run: OrphanRun = { workflowId: w.workflowId, runId: w.runId, status: w.status.name, faultIds, records };
+    // Forged or foreign records are never acted on; they are reported so someone can look at them.
+    if (found.skipped.length > 0) run.skipped = found.skipped;
+    runs.push(run);
   }
   return runs;
 }

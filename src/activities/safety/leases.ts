@@ -9,7 +9,7 @@ import { FaultlineError } from '../../errors';
 import type { Clock } from '../ports';
 import type { LeaseHolder, LeaseInput, LeaseResult } from '../types';
 import { statusOf } from '../docker/status';
-import { HELPER_IMAGE, LABEL, helperName, listHelpers, removeHelper } from './helpers';
+import { LABEL, hardenedHostConfig, helperImageId, helperName, listHelpers, removeHelper } from './helpers';
 
 export async function acquireLease(docker: Docker, clock: Clock, input: LeaseInput): Promise<LeaseResult> {
   for (const target of input.targets) {
@@ -22,11 +22,12 @@ export async function acquireLease(docker: Docker, clock: Clock, input: LeaseInp
 /** Returns the foreign holder, or undefined once this run holds the target's lease. */
 async function takeOne(docker: Docker, clock: Clock, input: LeaseInput, targetId: string, targetName: string): Promise<LeaseHolder | undefined> {
   const name = helperName('lease', targetId);
+  const image = await helperImageId(docker);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await docker.createContainer({
         name,
-        Image: HELPER_IMAGE,
+        Image: image,
         Cmd: ['true'],
         Labels: {
           [LABEL.helper]: 'lease',
@@ -35,7 +36,7 @@ async function takeOne(docker: Docker, clock: Clock, input: LeaseInput, targetId
           [LABEL.target]: targetName,
           [LABEL.deadline]: String(input.expiresAt),
         },
-        HostConfig: { NetworkMode: 'none' },
+        HostConfig: hardenedHostConfig({ network: 'none' }),
       });
       return undefined;
     } catch (err) {

@@ -10,7 +10,8 @@ import type { SelfRevert } from '../faults/driver';
 import { runOfFault } from '../faults/lifecycle';
 import type { ContainerRef, FaultRecord } from '../types';
 import { statusOf } from '../docker/status';
-import { HELPER_IMAGE, LABEL, type Helper, helperName, listHelpers, removeHelper } from './helpers';
+import { checkRecord } from './record';
+import { LABEL, type Helper, hardenedHostConfig, helperImageId, helperName, listHelpers, removeHelper } from './helpers';
 
 /** Sleeps in whole seconds while far from the deadline, then in short steps, then reverts with retries. */
 const RUNNER = `set -u
@@ -61,18 +62,19 @@ async function armOne(docker: Docker, name: string, rec: FaultRecord, target: Co
     // The whole record, so the janitor can restore the fault with its driver from labels alone.
     [LABEL.record]: JSON.stringify(rec),
   };
+  const image = await helperImageId(docker);
   const create = () =>
     docker.createContainer({
       name,
-      Image: HELPER_IMAGE,
+      Image: image,
       Cmd: ['sh', '-c', RUNNER],
-      Env: [`FL_DEADLINE_MS=${rec.deadlineAt}`, `FL_SCRIPT=${how.script}`, `FL_FAULT=${rec.faultId}`, `FL_TARGET=${target.name}`],
+      Env: [...reverterEnv(how), `FL_DEADLINE_MS=${rec.deadlineAt}`, `FL_SCRIPT=${how.script}`, `FL_FAULT=${rec.faultId}`, `FL_TARGET=${target.name}`],
       Labels: labels,
-      HostConfig: {
-        NetworkMode: how.netnsOf ? `container:${how.netnsOf}` : (how.network ?? 'none'),
-        CapAdd: how.netnsOf ? ['NET_ADMIN'] : [],
-        Binds: how.dockerSocket ? ['/var/run/docker.sock:/var/run/docker.sock'] : [],
-      },
+      HostConfig: hardenedHostConfig({
+        network: how.netnsOf ? `container:${how.netnsOf}` : (how.network ?? 'none'),
+        netAdmin: how.netnsOf !== undefined && how.netAdmin === true,
+        dockerSocket: how.dockerSocket,
+      }),
     });
   try {
     for (let attempt = 0; ; attempt++) {
@@ -96,6 +98,15 @@ async function armOne(docker: Docker, name: string, rec: FaultRecord, target: Co
   }
 }
 
+/** A driver's data for its script; only `FL_` names the runner does not own, so none can shadow PATH or the runner's own. */
+function reverterEnv(how: SelfRevert): string[] {
+  return Object.entries(how.env ?? {}).map(([k, v]) => {
+    if (!/^FL_[A-Z0-9_]+$/.test(k) || RUNNER_VARS.has(k)) throw new FaultlineError('ReverterFailed', `invalid reverter variable ${k}`, { retryable: false });
+    return `${k}=${v}`;
+  });
+}
+const RUNNER_VARS = new Set(['FL_DEADLINE_MS', 'FL_SCRIPT', 'FL_FAULT', 'FL_TARGET']);
+
 export interface Disarmed {
   target: string;
   /** The reverter had already run its script: the dead-man switch fired before the restore. */
@@ -116,12 +127,18 @@ export async function disarmReverters(docker: Docker, faultId: string): Promise<
   return out;
 }
 
-/** The records of a run's armed reverters, read back from their labels. */
-export async function reverterRecords(docker: Docker, run: string): Promise<FaultRecord[]> {
+/**
+ * The records of a run's armed reverters, read back from their labels. Only records that validate
+ * against the run (record.ts) come back; every other one is listed in `skipped`, for the janitor to report.
+ */
+export async function reverterRecords(docker: Docker, run: string): Promise<{ records: FaultRecord[]; skipped: string[] }> {
   const byFault = new Map<string, FaultRecord>();
+  const skipped: string[] = [];
   for (const h of await listHelpers(docker, { run })) {
-    const json = h.labels[LABEL.record];
-    if (h.kind === 'reverter' && json && !byFault.has(h.labels[LABEL.fault])) byFault.set(h.labels[LABEL.fault], JSON.parse(json) as FaultRecord);
+    if (h.kind !== 'reverter') continue;
+    const c = checkRecord(h, run);
+    if (!c.ok) skipped.push(c.problem);
+    else if (!byFault.has(c.record.faultId)) byFault.set(c.record.faultId, c.record);
   }
-  return [...byFault.values()];
+  return { records: [...byFault.values()], skipped };
 }

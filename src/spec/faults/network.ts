@@ -36,13 +36,22 @@ const NetworkLoss = z
   })
   .strict();
 
+/** Names that reach a generated script or URL: letters, digits, `.`, `_`, `-`, not starting with a dot or dash. */
+export const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 const VIA_MESSAGE = 'expected "toxiproxy" or "netem"';
 /** Fields every proxy fault shares. With `via: toxiproxy` the target is the Toxiproxy container. */
 const proxyFields = {
   target: Target,
   via: z.enum(['toxiproxy', 'netem'], { error: VIA_MESSAGE }).default('toxiproxy'),
-  /** Name of the Toxiproxy proxy (required with via: toxiproxy). */
-  proxy: z.string().min(1).optional(),
+  /**
+   * Name of the Toxiproxy proxy (required with via: toxiproxy). It reaches the URL a reverter's
+   * script calls, so it is held to a safe alphabet (Toxiproxy's own names fit it).
+   */
+  proxy: z
+    .string()
+    .min(1)
+    .regex(SAFE_NAME, 'a proxy name may use only letters, digits, ".", "_" and "-" (it reaches a generated revert script)')
+    .optional(),
   /** downstream: server to client; upstream: client to server. */
   stream: z.enum(['downstream', 'upstream'], { error: 'expected "downstream" or "upstream"' }).default('downstream'),
   /** Share of connections the toxic applies to (Toxiproxy only). */

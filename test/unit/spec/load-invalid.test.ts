@@ -38,6 +38,7 @@ const EXPECTED: Record<string, string[]> = {
   'target-both.yaml': [`method[0].fault.target: ${ONE_TARGET} (got "service" and "container")`],
   'target-none.yaml': [`method[0].fault.target: ${ONE_TARGET} (none given)`],
   'mode-percent-zero.yaml': ['method[0].fault.target.mode.percent: must be more than 0'],
+  'proxy-name-hostile.yaml': ['method[0].fault.proxy: a proxy name may use only letters, digits, ".", "_" and "-" (it reaches a generated revert script)'],
   'mode-percent-150.yaml': ['method[0].fault.target.mode.percent: must be at most 100'],
   'mode-count-zero.yaml': ['method[0].fault.target.mode.count: must be at least 1'],
   'mode-unknown.yaml': ['method[0].fault.target.mode: expected "all", "one", { count: N } or { percent: P }, got string "half"'],

@@ -7,6 +7,8 @@ import { netemHandle } from '../../../../src/activities/net/netem';
 import { tagOf } from '../../../../src/activities/net/iptables';
 import { toxicName } from '../../../../src/activities/net/toxiproxy';
 import { FaultSpec, describeFault } from '../../../../src/spec/faults';
+import { proxyDriver } from '../../../../src/activities/faults/network/proxy/proxy-fault';
+import type { NetOps } from '../../../../src/activities/net/ops';
 
 const problems = (v: unknown): string[] => {
   const r = FaultSpec.safeParse(v);
@@ -30,6 +32,15 @@ describe('schemas', () => {
       'proxy: with via: toxiproxy give "proxy", the name of the Toxiproxy proxy to slow down',
     ]);
     expect(problems({ kind: 'network-latency', target: { service: 'db' }, via: 'netem', latency: '1s' })).toEqual([]);
+  });
+
+  it('a proxy name outside the safe alphabet is refused: it would reach a revert script', () => {
+    for (const proxy of ["db'", 'db(x)', 'a b', '-x', '$(id)', 'a;b']) {
+      expect(problems({ kind: 'network-latency', target: { service: 't' }, proxy, latency: '1s' })).toEqual([
+        'proxy: a proxy name may use only letters, digits, ".", "_" and "-" (it reaches a generated revert script)',
+      ]);
+    }
+    expect(problems({ kind: 'network-latency', target: { service: 't' }, proxy: 'pg_main-1.v2', latency: '1s' })).toEqual([]);
   });
 
   it('network-reset refuses netem, saying why', () => {
@@ -85,5 +96,29 @@ describe('names derived from the fault id', () => {
     expect(tagOf('wf/method[0]')).toMatch(/^faultline:[0-9a-f]{20}$/);
     expect(toxicName('wf/method[0]')).toMatch(/^faultline-[0-9a-f]{20}$/);
     expect(parseInt(netemHandle('wf/method[0]'), 16)).toBeGreaterThanOrEqual(0x100);
+  });
+});
+
+describe('self-revert scripts', () => {
+  const driver = proxyDriver({ net: {} as NetOps }, { verb: () => 'slow', toxic: () => ({ type: 'latency', attributes: {} }) });
+  const ctx = (proxy: string) => ({
+    fault: { via: 'toxiproxy' as const, proxy, stream: 'downstream' as const, toxicity: 1 },
+    target: { id: 'c0ffee', name: 'toxiproxy-1' },
+    faultId: 'run-1/f1',
+  });
+
+  it('passes the proxy name as data: the script text never contains it', () => {
+    const a = driver.selfRevert?.(ctx('orders_db'));
+    const b = driver.selfRevert?.(ctx('other.proxy'));
+    expect(a?.script).toBe(b?.script);
+    expect(a?.script).not.toContain('orders_db');
+    expect(a?.script).toContain('$FL_PROXY');
+    expect(a?.env).toEqual({ FL_PROXY: 'orders_db', FL_TOXIC: toxicName('run-1/f1') });
+  });
+
+  it('a Toxiproxy reverter needs no capability; a netem one needs NET_ADMIN', () => {
+    expect(driver.selfRevert?.(ctx('p'))).toMatchObject({ netnsOf: 'c0ffee' });
+    expect(driver.selfRevert?.(ctx('p'))?.netAdmin).toBeUndefined();
+    expect(driver.selfRevert?.({ ...ctx('p'), fault: { ...ctx('p').fault, via: 'netem' as const } })?.netAdmin).toBe(true);
   });
 });

@@ -55,7 +55,7 @@ export function iptablesDriver<F extends TrafficFault>(ports: IptablesPorts, ver
     },
 
     selfRevert(ctx: FaultContext<F>): SelfRevert {
-      return { netnsOf: ctx.target.id, script: revertScript(tagOf(ctx.faultId)) };
+      return { netnsOf: ctx.target.id, netAdmin: true, script: revertScript(tagOf(ctx.faultId)) };
     },
   };
 }

@@ -18,6 +18,9 @@ export interface ProxyFault {
 
 export const TOXIPROXY_PORT = 8474;
 
+/** Deletes the toxic; the proxy name is restricted to [A-Za-z0-9._-] at validation, so it needs no URL encoding. */
+const TOXIC_REVERT = `curl -sS -o /dev/null -X DELETE "http://127.0.0.1:${TOXIPROXY_PORT}/proxies/$FL_PROXY/toxics/$FL_TOXIC" || true`;
+
 export interface ProxyFaultSpec<F> {
   verb: (f: F) => string;
   toxic: (f: F) => Pick<Toxic, 'type' | 'attributes'>;
@@ -71,10 +74,10 @@ export function proxyDriver<F extends ProxyFault>(ports: { net: NetOps }, spec: 
 
     selfRevert(ctx: FaultContext<F>): SelfRevert {
       const f = ctx.fault;
-      if (f.via === 'netem') return { netnsOf: ctx.target.id, script: netemRevertScript(netemHandle(ctx.faultId)) };
-      // Inside Toxiproxy's own namespace its API is on loopback, whatever the stack's networks are.
-      const url = `http://127.0.0.1:${TOXIPROXY_PORT}/proxies/${encodeURIComponent(proxyOf(f))}/toxics/${toxicName(ctx.faultId)}`;
-      return { netnsOf: ctx.target.id, script: `curl -sS -o /dev/null -X DELETE '${url}' || true` };
+      if (f.via === 'netem') return { netnsOf: ctx.target.id, netAdmin: true, script: netemRevertScript(netemHandle(ctx.faultId)) };
+      // Inside Toxiproxy's own namespace its API is on loopback, whatever the stack's networks are;
+      // curl needs no capability there. The proxy's name is data: it reaches the script as a variable.
+      return { netnsOf: ctx.target.id, env: { FL_PROXY: proxyOf(f), FL_TOXIC: toxicName(ctx.faultId) }, script: TOXIC_REVERT };
     },
   };
 }
