@@ -9,6 +9,7 @@ import { evaluateExpectation } from './expect';
 import { type ProbeContext, type ProbeDeps, ProbeFailure, whenAborted } from './probe';
 import { errorText } from '../../errors';
 import { probeFor } from './registry';
+import { SecretUnavailable } from '../secrets';
 
 export async function runProbe(deps: ProbeDeps, input: ProbeInput): Promise<Sample> {
   const { probe: spec } = input;
@@ -32,6 +33,8 @@ export async function runProbe(deps: ProbeDeps, input: ProbeInput): Promise<Samp
       ? { ok: true, at, latencyMs: latency(), value: kept }
       : { ok: false, at, latencyMs: latency(), value: kept, error };
   } catch (err) {
+    // The worker's configuration, not the target: the activity fails (not retried) instead of sampling a deviation.
+    if (err instanceof SecretUnavailable) throw err;
     return { ok: false, at, latencyMs: latency(), error: err instanceof ProbeFailure ? err.message : `probe error: ${errorText(err)}` };
   } finally {
     clearTimeout(timer);

@@ -10,6 +10,7 @@ import { type HttpReply, NotLoopbackUrl, httpCall } from '../probes/http-client'
 import type { StackHandle } from '../types';
 import { type OpResult, type WorkloadDriver, type WorkloadSession } from './driver';
 import { FaultlineError, errorText } from '../../errors';
+import { resolveHeaders } from '../secrets';
 
 type Load = WorkloadOf<'http-load'>;
 
@@ -22,6 +23,8 @@ export const httpLoad: WorkloadDriver<Load> = {
     const addr = endpointAddress(w, stack);
     await loopbackAddresses(addr.host);
     const url = `http://${hostPort(addr)}${w.path}`;
+    // Resolved once, on the worker: the activity input carries only the references.
+    const headers = await resolveHeaders(w.headers);
     return {
       async op(id: string, signal: AbortSignal): Promise<OpResult> {
         const timeout = AbortSignal.timeout(timeoutMs);
@@ -30,7 +33,7 @@ export const httpLoad: WorkloadDriver<Load> = {
           res = await httpCall({
             url,
             method: w.method,
-            headers: { 'x-request-id': id, ...w.headers },
+            headers: { 'x-request-id': id, ...headers },
             body: w.body,
             signal: AbortSignal.any([signal, timeout]),
             maxBytes: LOAD_BODY_MAX,
