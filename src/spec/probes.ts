@@ -3,7 +3,7 @@ import { Duration } from './duration';
 import { EndpointFields, describeEndpoint, isLoopback, oneAddress } from './endpoint';
 import { Expectation } from './expect';
 import { JetStreamProbeSchema, NatsMonitorProbeSchema } from './nats-probes';
-import { HeaderValues, SecretRef, urlHasCredentials } from './secrets';
+import { HeaderValues, SecretRef, describeSecretSources, urlHasCredentials } from './secrets';
 import { Target, describeTarget } from './target';
 
 /** The probe kinds. The workflow's registry of probe implementations is keyed by this same object. */
@@ -100,11 +100,11 @@ export type ProbeRef = z.infer<typeof ProbeRef>;
 export function describeProbe(p: ProbeSpec): string {
   switch (p.kind) {
     case 'http':
-      return `http ${p.method} ${p.url ?? `${p.service}:${p.port}${p.path}`}`;
+      return `http ${p.method} ${p.url ?? `${p.service}:${p.port}${p.path}`}${describeSecretSources({ headers: p.headers })}`;
     case 'tcp':
       return `tcp ${describeEndpoint(p)}`;
     case 'postgres':
-      return `postgres ${describeEndpoint(p)} "${p.sql}"`;
+      return `postgres ${describeEndpoint(p)} "${p.sql}"${describeSecretSources({ password: p.password })}`;
     case 'nats':
       return `nats ${p.mode} ${describeEndpoint(p)}${p.via ? ` via ${describeEndpoint(p.via)}` : ''}`;
     case 'container':

@@ -55,6 +55,16 @@ export function describeSecret(s: SecretRef): string {
   return s.env !== undefined ? `env:${s.env}` : `file:${s.file ?? ''}`;
 }
 
+/**
+ * Where a probe's or workload's credentials come from, for the plan and labels: ` (password from
+ * env:PGPASSWORD; authorization from file:...)`, or '' when none are references. Never a value.
+ */
+export function describeSecretSources(c: { password?: SecretRef; headers?: HeaderValues }): string {
+  const parts = c.password ? [`password from ${describeSecret(c.password)}`] : [];
+  for (const [name, v] of Object.entries(c.headers ?? {})) if (typeof v !== 'string') parts.push(`${name} from ${describeSecret(v)}`);
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+}
+
 /** `user:pass@` (or `user@`) in a URL: refused, the credentials would travel in clear through history. */
 export function urlHasCredentials(text: string): boolean {
   try {

@@ -3,7 +3,7 @@ import { Duration } from './duration';
 import { EndpointFields, describeEndpoint, oneAddress } from './endpoint';
 import { NatsConsumeSchema, NatsPublishSchema, NatsSubscribeSchema } from './nats-workloads';
 import { kebabId } from './ids';
-import { HeaderValues, SecretRef } from './secrets';
+import { HeaderValues, SecretRef, describeSecretSources } from './secrets';
 import { Rate } from './rate';
 
 export { Rate, ratePerSecond } from './rate';
@@ -78,9 +78,9 @@ export type WorkloadOf<K extends WorkloadKind> = Extract<WorkloadSpec, { kind: K
 export function describeWorkload(w: WorkloadSpec): string {
   switch (w.kind) {
     case 'pg-outbox-writer':
-      return `${w.id}: pg-outbox-writer ${w.rate} into ${w.businessTable}+${w.outboxTable} on ${describeEndpoint(w)}`;
+      return `${w.id}: pg-outbox-writer ${w.rate} into ${w.businessTable}+${w.outboxTable} on ${describeEndpoint(w)}${describeSecretSources({ password: w.password })}`;
     case 'http-load':
-      return `${w.id}: http-load ${w.rate} ${w.method} ${describeEndpoint(w)}${w.path}`;
+      return `${w.id}: http-load ${w.rate} ${w.method} ${describeEndpoint(w)}${w.path}${describeSecretSources({ headers: w.headers })}`;
     case 'nats-publish':
       return `${w.id}: nats-publish ${w.rate} on ${w.subject}${w.jetstream ? ' (JetStream)' : ''} via ${describeEndpoint(w)}`;
     case 'nats-subscribe':

@@ -3,7 +3,9 @@
  * or host with "user:pass@" are refused with their path and a hint; references and ordinary literal
  * headers pass; no refusal echoes the refused value.
  */
-import { describeSecret, isCredentialHeader } from '../../../src/spec/secrets';
+import { ProbeSpec, describeProbe } from '../../../src/spec/probes';
+import { describeSecret, describeSecretSources, isCredentialHeader } from '../../../src/spec/secrets';
+import { WorkloadSpec, describeWorkload } from '../../../src/spec/workloads';
 import { problemsOf } from '../../helpers/problems';
 
 const SECRET = 'hunter2-do-not-echo';
@@ -61,5 +63,18 @@ describe('secret references in the spec', () => {
   it('describes a reference by where it comes from only', () => {
     expect(describeSecret({ env: 'PGPASSWORD' })).toBe('env:PGPASSWORD');
     expect(describeSecret({ file: 'infra/docker/lab-secrets/postgres-password' })).toBe('file:infra/docker/lab-secrets/postgres-password');
+  });
+});
+
+describe('the plan names where credentials come from, never a value', () => {
+  it('adds the sources to the probe and workload descriptions', () => {
+    const pgProbe = ProbeSpec.parse({ ...pg, password: { file: 'infra/docker/lab-secrets/postgres-password' } });
+    expect(describeProbe(pgProbe)).toBe('postgres postgres:5432 "select 1" (password from file:infra/docker/lab-secrets/postgres-password)');
+    const h = ProbeSpec.parse({ ...http, headers: { 'x-user': 'alice', authorization: { env: 'FAULTLINE_SECRET_TOKEN' } } });
+    expect(describeProbe(h)).toBe('http GET api:8080/ (authorization from env:FAULTLINE_SECRET_TOKEN)');
+    expect(describeProbe(ProbeSpec.parse(pg))).toBe('postgres postgres:5432 "select 1"');
+    const w = WorkloadSpec.parse({ id: 'w', kind: 'pg-outbox-writer', rate: '5/s', service: 'postgres', password: { env: 'PGPASSWORD' } });
+    expect(describeWorkload(w)).toBe('w: pg-outbox-writer 5/s into orders+outbox on postgres:5432 (password from env:PGPASSWORD)');
+    expect(describeSecretSources({})).toBe('');
   });
 });
