@@ -1,3 +1,8 @@
+/**
+ * A chain composes experiments and faults in serial, parallel and nested blocks. Every experiment
+ * and every bare fault runs as a child `experiment` workflow, so each has its own saga, journal and
+ * page in the Web UI. Fault windows overlap when blocks run in parallel.
+ */
 import { z } from 'zod';
 import { Duration } from './duration';
 import { Experiment, StackSpec } from './experiment';
@@ -6,11 +11,6 @@ import { ValidationError } from '../errors';
 import { flattenIssues } from './issues';
 import { Name, kebabId } from './ids';
 
-/**
- * A chain composes experiments and faults in serial, parallel and nested blocks. Every experiment
- * and every bare fault runs as a child `experiment` workflow, so each has its own saga, journal and
- * page in the Web UI. Fault windows overlap when blocks run in parallel.
- */
 const StepId = kebabId('step ids').optional();
 
 export const ChainExperimentStep = z.object({ id: StepId, experiment: Experiment }).strict();

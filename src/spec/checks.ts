@@ -1,3 +1,7 @@
+/**
+ * The check kinds: verdicts over what the run observed. `time-to-green` and `drained` poll a probe;
+ * the others judge the histories the workloads recorded (see HISTORY_CHECK_KINDS).
+ */
 import { z } from 'zod';
 import { Duration } from './duration';
 import { EndpointFields, oneAddress } from './endpoint';
@@ -5,10 +9,6 @@ import { Expectation } from './expect';
 import { ProbeRef } from './probes';
 import { WorkloadId } from './workloads';
 
-/**
- * The check kinds: verdicts over what the run observed. `time-to-green` and `drained` poll a probe;
- * the others judge the histories the workloads recorded (see HISTORY_CHECK_KINDS).
- */
 const id = z.string().min(1).optional();
 
 /** Where the consumer side of a no-loss check reads what was delivered. */

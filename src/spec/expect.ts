@@ -1,10 +1,10 @@
-import { z } from 'zod';
-import { regexProblem } from './regex';
-
 /**
  * A tolerance on a probe's value. `jsonpath` picks the value to compare out of the sample (each
  * probe kind has a default); every comparator given must hold.
  */
+import { z } from 'zod';
+import { regexProblem } from './regex';
+
 export const Expectation = z
   .object({
     jsonpath: z.string().min(1).optional(),

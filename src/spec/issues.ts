@@ -1,9 +1,9 @@
-import type { z } from 'zod';
-
 /**
  * Turns zod issues into one line each: `method[2].fault.target.service: unknown service "pg"`.
  * For unions it reports the branch the author meant, which is the one whose keys fit the input.
  */
+import type { z } from 'zod';
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);

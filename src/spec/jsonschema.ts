@@ -1,3 +1,9 @@
+/**
+ * The JSON Schema of scenario files, generated from the zod schemas (input side, so defaulted keys
+ * are optional) for editors: `# yaml-language-server: $schema=../schema/experiment.schema.json`.
+ * It is looser than the zod schema where JSON Schema cannot say a rule (probe references, unique
+ * step ids, loopback hosts); the loader stays the judge.
+ */
 import { z } from 'zod';
 import { CHECK_SCHEMAS, type CheckKind } from './checks';
 import { WORKLOAD_SCHEMAS, type WorkloadKind } from './workloads';
@@ -9,12 +15,6 @@ import { PROBE_SCHEMAS, type ProbeKind, ProbeRef, ProbeSpec } from './probes';
 import { FaultStep, Rollback, Step } from './steps';
 import { SelectionMode, Target } from './target';
 
-/**
- * The JSON Schema of scenario files, generated from the zod schemas (input side, so defaulted keys
- * are optional) for editors: `# yaml-language-server: $schema=../schema/experiment.schema.json`.
- * It is looser than the zod schema where JSON Schema cannot say a rule (probe references, unique
- * step ids, loopback hosts); the loader stays the judge.
- */
 export const EXPERIMENT_SCHEMA_ID = 'urn:faultline:experiment';
 
 type Meta = { id?: string; title?: string; description?: string };

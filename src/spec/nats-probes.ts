@@ -1,13 +1,13 @@
-import { z } from 'zod';
-import { Duration } from './duration';
-import { EndpointFields, Port, oneAddress } from './endpoint';
-import { Expectation } from './expect';
-
 /**
  * Schemas of the NATS observability probes, kept beside the other probe kinds' list in probes.ts:
  * `jetstream` asks the JetStream API (stream and consumer state) and the monitoring port (meta
  * leader); `nats-monitor` reads one page of a server's monitoring endpoint.
  */
+import { z } from 'zod';
+import { Duration } from './duration';
+import { EndpointFields, Port, oneAddress } from './endpoint';
+import { Expectation } from './expect';
+
 const common = { timeout: Duration.default('2s'), expect: Expectation.optional() };
 
 export const MONITOR_PAGES = ['varz', 'routez', 'gatewayz', 'jsz', 'healthz', 'connz'] as const;

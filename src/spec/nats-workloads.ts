@@ -1,14 +1,14 @@
+/**
+ * Schemas of the NATS workloads, listed beside the other kinds in workloads.ts. `nats-publish`
+ * records which ids the server acknowledged (JetStream: a PubAck; core: the server took the
+ * message, which is all core NATS promises); `nats-subscribe` records every id it receives.
+ */
 import { z } from 'zod';
 import { Duration } from './duration';
 import { EndpointFields, oneAddress } from './endpoint';
 import { kebabId } from './ids';
 import { Rate } from './rate';
 
-/**
- * Schemas of the NATS workloads, listed beside the other kinds in workloads.ts. `nats-publish`
- * records which ids the server acknowledged (JetStream: a PubAck; core: the server took the
- * message, which is all core NATS promises); `nats-subscribe` records every id it receives.
- */
 const common = {
   id: kebabId('workload ids'),
   rate: Rate,

@@ -1,10 +1,10 @@
-import { formatPath } from './issues';
-
 /**
  * The rules that span sections: probe references, unique step ids, at least one fault. They read the
  * raw input defensively, so a scenario that also has structural errors gets these reported in the
  * same pass instead of after the author fixed everything else.
  */
+import { formatPath } from './issues';
+
 export interface ReferenceProblem {
   path: (string | number)[];
   message: string;

@@ -1,3 +1,7 @@
+/**
+ * The method: faults, waits and one-off probes, composed in serial and parallel blocks. A fault
+ * with a `duration` is restored when it ends; one without stays until the restore phase.
+ */
 import { z } from 'zod';
 import { Duration } from './duration';
 import { FaultSpec } from './faults';
@@ -6,10 +10,6 @@ import { ProbeRef } from './probes';
 import { Target } from './target';
 import { kebabId } from './ids';
 
-/**
- * The method: faults, waits and one-off probes, composed in serial and parallel blocks. A fault
- * with a `duration` is restored when it ends; one without stays until the restore phase.
- */
 export const STEP_KEYS = ['fault', 'wait', 'probe', 'serial', 'parallel'] as const;
 
 const StepId = kebabId('step ids').optional();

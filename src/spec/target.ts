@@ -1,9 +1,9 @@
-import { z } from 'zod';
-
 /**
  * Which containers a fault or probe acts on: by compose service, container name or labels, and how
  * many of the matches to take. Random picks are made in the workflow so they are replayed exactly.
  */
+import { z } from 'zod';
+
 const MODES = 'expected "all", "one", { count: N } or { percent: P }';
 
 export const SelectionMode = z.union([

@@ -1,9 +1,9 @@
-import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
-
 /**
  * Search attributes every run sets, so runs can be found in the Web UI and by the janitor
  * (`FaultlinePhase="fault-injected" AND ExecutionStatus!="Running"` finds faults of dead runs).
  */
+import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+
 export const SA_SCENARIO = defineSearchAttributeKey('FaultlineScenario', SearchAttributeType.KEYWORD);
 export const SA_PHASE = defineSearchAttributeKey('FaultlinePhase', SearchAttributeType.KEYWORD);
 export const SA_OUTCOME = defineSearchAttributeKey('FaultlineOutcome', SearchAttributeType.KEYWORD);

@@ -7,6 +7,7 @@ import type { Chain, ChainStep } from '../spec/chain';
 import { formatDuration } from '../spec/duration';
 import { describeFault } from '../spec/faults';
 import { truncateBytes } from '../spec/plan';
+import { SCENARIO_TYPES } from './scenario-types.generated';
 
 export interface ChainChild {
   path: string;
@@ -28,9 +29,15 @@ export interface ChainResult {
   finishedAt?: number;
 }
 
-/** `nats-kill-recovery` and `natsKillRecovery` both name the generated type `natsKillRecovery`. */
+/**
+ * The workflow type of a named scenario: `nats-kill-recovery`, `nats-kill-recovery.yaml` and
+ * `natsKillRecovery` all name `natsKillRecovery`. Looked up in the table the generator writes, so
+ * there is one rule for type names (scripts/gen-scenario-types.js); any other name is taken as a
+ * workflow type as given.
+ */
 export function scenarioType(name: string): string {
-  return name.replace(/\.ya?ml$/, '').replace(/[-_.]+([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
+  const file = /\.ya?ml$/.test(name) ? [name] : [`${name}.yaml`, `${name}.yml`];
+  return file.map((f) => SCENARIO_TYPES[f]).find((t) => t !== undefined) ?? name;
 }
 
 export function childInput(spec: Chain, step: ChainStep, path: string, project: string | undefined): { type: string; args: unknown[]; summary: string } {

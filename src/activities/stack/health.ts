@@ -1,14 +1,14 @@
-import type Docker from 'dockerode';
-import { FaultlineError } from '../../errors';
-import { formatMs } from '../../spec/duration';
-import { tailLogs } from './logs';
-
 /**
  * Waiting for containers to be running (depends_on service_started) or ready: healthy when they have
  * a healthcheck (their own or their image's), else up for a second. An exited container fails at
  * once; an unhealthy one may still recover, so it only fails at the deadline. Either way the error
  * carries its last log lines.
  */
+import type Docker from 'dockerode';
+import { FaultlineError } from '../../errors';
+import { formatMs } from '../../spec/duration';
+import { tailLogs } from './logs';
+
 export type Readiness = 'started' | 'healthy';
 
 export interface WaitTarget {

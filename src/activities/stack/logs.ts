@@ -1,14 +1,14 @@
+/**
+ * Container output for artifacts and error messages. Without a TTY Docker multiplexes stdout and
+ * stderr into frames (1 byte stream, 3 zero bytes, 4 bytes big-endian length); the frames are
+ * joined in order so the file reads like the terminal would have.
+ */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { projectFilter } from './docker-spec';
 import { ignoreGone } from './resources';
 
-/**
- * Container output for artifacts and error messages. Without a TTY Docker multiplexes stdout and
- * stderr into frames (1 byte stream, 3 zero bytes, 4 bytes big-endian length); the frames are
- * joined in order so the file reads like the terminal would have.
- */
 export function demultiplex(buf: Buffer): Buffer {
   const parts: Buffer[] = [];
   let at = 0;

@@ -1,11 +1,10 @@
-import { z } from 'zod';
-
 /**
  * Field-level schemas of the compose subset Faultline runs itself (there is no docker compose
  * binary on the machines). Anything outside it is rejected by name rather than ignored: a silently
  * dropped `privileged` or `network_mode` would make the stack under test differ from the one the
  * author wrote. `parse.ts` reuses these on raw data to check cross-references, so they are exported.
  */
+import { z } from 'zod';
 
 /** An unknown key's message lists the keys allowed there, so the author sees what to write instead. */
 export function strict<T extends z.ZodRawShape>(shape: T) {

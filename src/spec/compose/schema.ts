@@ -1,11 +1,11 @@
-import { z } from 'zod';
-import { Command, DependsOn, Healthcheck, Labels, Port, ServiceNetworks, VolumeRef, keyValues, strict } from './fields';
-
 /**
  * The shape of a whole compose file as Faultline models it: defaults are filled in here so the
  * stack activities never have to guess what an absent key meant. `x-*` extension keys and YAML
  * merge keys are accepted (see `parse.ts`); `${VAR}` interpolation is not performed.
  */
+import { z } from 'zod';
+import { Command, DependsOn, Healthcheck, Labels, Port, ServiceNetworks, VolumeRef, keyValues, strict } from './fields';
+
 const Service = strict({
   image: z.string().min(1),
   command: Command.optional(),

@@ -1,8 +1,9 @@
 /**
  * How a chain's outcome follows from its children's outcomes and its own typed facts (why it
- * stopped, whether it erred, whether the shared stack came down): one case per rule.
+ * stopped, whether it erred, whether the shared stack came down): one case per rule; and which workflow type a named scenario step starts.
  */
-import { chainOutcome, stopText } from '../../../src/workflows/chain-children';
+import { chainOutcome, scenarioType, stopText } from '../../../src/workflows/chain-children';
+import { SCENARIO_TYPES } from '../../../src/workflows/scenario-types.generated';
 
 describe('chainOutcome', () => {
   test('all children passed and nothing happened to the chain: passed', () => {
@@ -43,4 +44,13 @@ describe('chainOutcome', () => {
 test('stops read as the chain has always worded them', () => {
   expect(stopText({ kind: 'aborted', reason: 'abort requested' })).toBe('aborted: abort requested');
   expect(stopText({ kind: 'stopped', path: 'steps[1].parallel[0]', outcome: 'dirty' })).toBe('stopped: steps[1].parallel[0] ended dirty');
+});
+
+test('a named scenario is its generated workflow type, by file name with or without extension or by type name', () => {
+  expect(scenarioType('nats-kill-recovery')).toBe('natsKillRecovery');
+  expect(scenarioType('nats-kill-recovery.yaml')).toBe('natsKillRecovery');
+  expect(scenarioType('natsKillRecovery')).toBe('natsKillRecovery');
+  // Every generated type is reachable by its file name: one naming rule, the generator's.
+  for (const [file, type] of Object.entries(SCENARIO_TYPES)) expect(scenarioType(file.replace(/\.ya?ml$/, ''))).toBe(type);
+  expect(scenarioType('someOtherType')).toBe('someOtherType');
 });
