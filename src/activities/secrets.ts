@@ -97,3 +97,30 @@ export async function resolveHeaders(headers: HeaderValues | undefined): Promise
   for (const [name, value] of Object.entries(headers)) out[name] = typeof value === 'string' ? value : await resolveSecret(value);
   return out;
 }
+
+/** Shorter values are not redacted: replacing every "a" would wreck a sample and protect nothing. */
+const REDACT_MIN = 4;
+export const REDACTED = '[redacted]';
+
+/** The resolved values of a probe's or workload's references (its `password` and header references). */
+export async function secretValuesOf(spec: { password?: SecretRef; headers?: HeaderValues }): Promise<string[]> {
+  const refs = [spec.password, ...Object.values(spec.headers ?? {})].filter((v): v is SecretRef => v !== undefined && typeof v !== 'string');
+  return Promise.all(refs.map(resolveSecret));
+}
+
+/**
+ * A copy of `value` with every occurrence of a secret replaced: a target that echoes a credential
+ * (an echo server, an error page quoting the header) must not carry it into a sample, a workload
+ * history or the Temporal history.
+ */
+export function redact<T>(value: T, secrets: string[]): T {
+  const found = secrets.filter((s) => s.length >= REDACT_MIN).sort((a, b) => b.length - a.length);
+  if (found.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return found.reduce((text, s) => text.split(s).join(REDACTED), v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [walk(k) as string, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

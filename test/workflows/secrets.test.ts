@@ -3,7 +3,8 @@
  * from a file and whose http probe takes its authorization header from an environment variable
  * (each a fresh random value) runs the real probes against loopback servers that see the values;
  * then the whole raw history (every string and byte string) and every artifact file are scanned
- * and hold neither value, only the references. Negative control: a value put into the input is found.
+ * and hold neither value, only the references, though the http target echoes its header back (the
+ * sample is redacted on the worker). Negative control: a value put into the input is found.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -39,7 +40,8 @@ beforeAll(async () => {
   pg = await startFakePostgres();
   http = createServer((req, res) => {
     authorizations.push(req.headers.authorization);
-    res.end('{"ok":true}');
+    // An echoing target: what it sends back lands in the sample, so the worker must redact it.
+    res.end(JSON.stringify({ ok: true, echoed: req.headers.authorization }));
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   httpPort = (http.address() as AddressInfo).port;
@@ -114,6 +116,7 @@ test('the probes use secrets from a file and the environment; neither value is i
   expect(raw).toContain(ENV_NAME);
   expect(raw).toContain('pg-password');
   expect(artifacts).toContain('"outcome": "passed"');
+  expect(raw).toContain('[redacted]');
   for (const text of [raw, artifacts]) {
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain(TOKEN);

@@ -4,14 +4,21 @@
  */
 import { performance } from 'node:perf_hooks';
 import { toMs } from '../../spec/duration';
+import type { HeaderValues, SecretRef } from '../../spec/secrets';
 import type { ProbeInput, Sample } from '../types';
 import { evaluateExpectation } from './expect';
 import { type ProbeContext, type ProbeDeps, ProbeFailure, whenAborted } from './probe';
 import { errorText } from '../../errors';
 import { probeFor } from './registry';
-import { SecretUnavailable } from '../secrets';
+import { SecretUnavailable, redact, secretValuesOf } from '../secrets';
 
 export async function runProbe(deps: ProbeDeps, input: ProbeInput): Promise<Sample> {
+  // Resolved first (a SecretUnavailable fails the activity), so whatever the target echoes is redacted.
+  const secrets = await secretValuesOf(input.probe as { password?: SecretRef; headers?: HeaderValues });
+  return redact(await sampleOnce(deps, input), secrets);
+}
+
+async function sampleOnce(deps: ProbeDeps, input: ProbeInput): Promise<Sample> {
   const { probe: spec } = input;
   const probe = probeFor(spec.kind);
   const timeoutMs = toMs(spec.timeout);

@@ -10,8 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProbe } from '../../../src/activities/probes';
-import { LAB_SECRETS_DIR, SecretUnavailable, envAllowed, resolveHeaders, resolveSecret } from '../../../src/activities/secrets';
+import { LAB_SECRETS_DIR, REDACTED, SecretUnavailable, envAllowed, redact, resolveHeaders, resolveSecret } from '../../../src/activities/secrets';
+import { httpLoad } from '../../../src/activities/workloads/http-load';
 import { ProbeSpec } from '../../../src/spec/probes';
+import { WorkloadSpec, type WorkloadOf } from '../../../src/spec/workloads';
 import { FakeClock } from '../fakes/clock';
 import { FakeContainerOps } from '../fakes/container-ops';
 
@@ -110,12 +112,12 @@ describe('headers and probes', () => {
     expect(await resolveHeaders(undefined)).toBeUndefined();
   });
 
-  it('the http probe sends the resolved header; a missing secret fails the activity instead of sampling', async () => {
+  it('the http probe and http-load send the resolved header and redact its echo; a missing secret fails the activity instead of sampling', async () => {
     process.env.FAULTLINE_SECRET_TOKEN = VALUE;
     let seen: string | undefined;
     const server: Server = createServer((req, res) => {
       seen = req.headers.authorization;
-      res.end('ok');
+      res.end(JSON.stringify({ echo: `you sent ${req.headers.authorization}` }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const deps = { ops: new FakeContainerOps(), clock: new FakeClock() };
@@ -124,10 +126,35 @@ describe('headers and probes', () => {
       const sample = await runProbe(deps, { probe: ProbeSpec.parse({ kind: 'http', url, headers: { authorization: { env: 'FAULTLINE_SECRET_TOKEN' } } }) });
       expect(sample.ok).toBe(true);
       expect(seen).toBe(VALUE);
+      // The target echoed the credential: the sample carries it redacted.
+      expect(sample.value).toEqual({ status: 200, body: { echo: `you sent ${REDACTED}` } });
       const missing = ProbeSpec.parse({ kind: 'postgres', host: '127.0.0.1', port: 1, sql: 'select 1', password: { env: 'FAULTLINE_SECRET_MISSING' } });
       await refusal(runProbe(deps, { probe: missing }));
+      // http-load sends the header too and records an echoed decision redacted.
+      const port = (server.address() as AddressInfo).port;
+      const w = WorkloadSpec.parse({ id: 'w', kind: 'http-load', rate: '1/s', port, headers: { authorization: { env: 'FAULTLINE_SECRET_TOKEN' } }, decisionField: 'echo' }) as WorkloadOf<'http-load'>;
+      const session = await httpLoad.open(w, undefined, 2000, () => undefined);
+      seen = undefined;
+      expect(await session.op('w-1', new AbortController().signal)).toEqual({ outcome: 'ok', status: 200, decision: `you sent ${REDACTED}` });
+      expect(seen).toBe(VALUE);
+      await session.close();
+      const unset = WorkloadSpec.parse({ ...w, headers: { authorization: { env: 'FAULTLINE_SECRET_MISSING' } } }) as WorkloadOf<'http-load'>;
+      await refusal(httpLoad.open(unset, undefined, 2000, () => undefined));
     } finally {
       server.close();
     }
+  });
+});
+
+describe('redact', () => {
+  it('replaces every occurrence of a secret in strings, keys and nested values, longest first', () => {
+    const v = { a: `x${VALUE}y`, [VALUE]: [VALUE, 1, null, { b: `${VALUE}${VALUE}` }] };
+    expect(redact(v, [VALUE, VALUE.slice(0, 8)])).toEqual({ a: `x${REDACTED}y`, [REDACTED]: [REDACTED, 1, null, { b: `${REDACTED}${REDACTED}` }] });
+  });
+
+  it('leaves values alone for no secrets or ones too short to redact', () => {
+    const v = { a: 'abc' };
+    expect(redact(v, [])).toBe(v);
+    expect(redact(v, ['a'])).toBe(v);
   });
 });
