@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isLoopback } from './loopback';
+import { hostHasCredentials } from './secrets';
 
 export { isLoopback, isLoopbackIp } from './loopback';
 
@@ -15,7 +16,11 @@ export const EndpointFields = {
   service: z.string().min(1).optional(),
   host: z
     .string()
-    .refine(isLoopback, { message: 'only loopback hosts (127.0.0.0/8, localhost, ::1) may be probed' })
+    .superRefine((h, ctx) => {
+      // Checked first and said plainly: a "user:pass@" host would otherwise show its password in every label.
+      if (hostHasCredentials(h)) ctx.addIssue({ code: 'custom', message: 'a host must not carry credentials ("user:pass@"); give a password as { env } or { file }' });
+      else if (!isLoopback(h)) ctx.addIssue({ code: 'custom', message: 'only loopback hosts (127.0.0.0/8, localhost, ::1) may be probed' });
+    })
     .optional(),
   port: Port,
 };

@@ -8,6 +8,7 @@ export * from './faults';
 export * from './parse';
 export * from './probes';
 export * from './safety';
+export * from './secrets';
 export * from './steps';
 export * from './target';
 export * from './workloads';

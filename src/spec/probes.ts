@@ -3,22 +3,26 @@ import { Duration } from './duration';
 import { EndpointFields, describeEndpoint, isLoopback, oneAddress } from './endpoint';
 import { Expectation } from './expect';
 import { JetStreamProbeSchema, NatsMonitorProbeSchema } from './nats-probes';
+import { HeaderValues, SecretRef, describeSecretSources, urlHasCredentials } from './secrets';
 import { Target, describeTarget } from './target';
 
 /** The probe kinds. The workflow's registry of probe implementations is keyed by this same object. */
 const common = { timeout: Duration.default('2s'), expect: Expectation.optional() };
 
-const loopbackUrl = z.string().refine(
-  (u) => {
-    try {
-      const url = new URL(u);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopback(url.hostname);
-    } catch {
-      return false;
-    }
-  },
-  { message: 'url must be an http(s) URL on a loopback host (127.0.0.1, localhost, ::1)' },
-);
+function isLoopbackUrl(u: string): boolean {
+  try {
+    const url = new URL(u);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopback(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+const loopbackUrl = z.string().superRefine((u, ctx) => {
+  // A URL's "user:pass@" would reach history, summaries, labels and the plan: refused, never shown.
+  if (urlHasCredentials(u)) ctx.addIssue({ code: 'custom', message: 'url must not carry credentials ("user:pass@"); send them as a header from { env } or { file }' });
+  else if (!isLoopbackUrl(u)) ctx.addIssue({ code: 'custom', message: 'url must be an http(s) URL on a loopback host (127.0.0.1, localhost, ::1)' });
+});
 
 export const PROBE_SCHEMAS = {
   http: z
@@ -29,7 +33,7 @@ export const PROBE_SCHEMAS = {
       port: EndpointFields.port.optional(),
       path: z.string().startsWith('/').default('/'),
       method: z.enum(['GET', 'HEAD', 'POST', 'PUT']).default('GET'),
-      headers: z.record(z.string(), z.string()).optional(),
+      headers: HeaderValues.optional(),
       body: z.string().optional(),
       ...common,
     })
@@ -49,7 +53,8 @@ export const PROBE_SCHEMAS = {
       ...EndpointFields,
       port: EndpointFields.port.default(5432),
       user: z.string().default('postgres'),
-      password: z.string().optional(),
+      /** A reference only ({ env } or { file }), resolved on the worker; a literal is refused. */
+      password: SecretRef.optional(),
       database: z.string().default('postgres'),
       sql: z.string().min(1),
       ...common,
@@ -95,11 +100,11 @@ export type ProbeRef = z.infer<typeof ProbeRef>;
 export function describeProbe(p: ProbeSpec): string {
   switch (p.kind) {
     case 'http':
-      return `http ${p.method} ${p.url ?? `${p.service}:${p.port}${p.path}`}`;
+      return `http ${p.method} ${p.url ?? `${p.service}:${p.port}${p.path}`}${describeSecretSources({ headers: p.headers })}`;
     case 'tcp':
       return `tcp ${describeEndpoint(p)}`;
     case 'postgres':
-      return `postgres ${describeEndpoint(p)} "${p.sql}"`;
+      return `postgres ${describeEndpoint(p)} "${p.sql}"${describeSecretSources({ password: p.password })}`;
     case 'nats':
       return `nats ${p.mode} ${describeEndpoint(p)}${p.via ? ` via ${describeEndpoint(p.via)}` : ''}`;
     case 'container':

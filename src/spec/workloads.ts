@@ -3,6 +3,7 @@ import { Duration } from './duration';
 import { EndpointFields, describeEndpoint, oneAddress } from './endpoint';
 import { NatsConsumeSchema, NatsPublishSchema, NatsSubscribeSchema } from './nats-workloads';
 import { kebabId } from './ids';
+import { HeaderValues, SecretRef, describeSecretSources } from './secrets';
 import { Rate } from './rate';
 
 export { Rate, ratePerSecond } from './rate';
@@ -32,7 +33,8 @@ export const WORKLOAD_SCHEMAS = {
       ...EndpointFields,
       port: EndpointFields.port.default(5432),
       user: z.string().default('postgres'),
-      password: z.string().optional(),
+      /** A reference only ({ env } or { file }), resolved on the worker; a literal is refused. */
+      password: SecretRef.optional(),
       database: z.string().default('postgres'),
       businessTable: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('orders'),
       outboxTable: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('outbox'),
@@ -49,7 +51,7 @@ export const WORKLOAD_SCHEMAS = {
       ...EndpointFields,
       path: z.string().startsWith('/').default('/'),
       method: z.enum(['GET', 'POST', 'PUT']).default('GET'),
-      headers: z.record(z.string(), z.string()).optional(),
+      headers: HeaderValues.optional(),
       body: z.string().optional(),
       /** Top-level JSON field of the response body that holds the decision (e.g. "decision"). */
       decisionField: z.string().min(1).optional(),
@@ -76,9 +78,9 @@ export type WorkloadOf<K extends WorkloadKind> = Extract<WorkloadSpec, { kind: K
 export function describeWorkload(w: WorkloadSpec): string {
   switch (w.kind) {
     case 'pg-outbox-writer':
-      return `${w.id}: pg-outbox-writer ${w.rate} into ${w.businessTable}+${w.outboxTable} on ${describeEndpoint(w)}`;
+      return `${w.id}: pg-outbox-writer ${w.rate} into ${w.businessTable}+${w.outboxTable} on ${describeEndpoint(w)}${describeSecretSources({ password: w.password })}`;
     case 'http-load':
-      return `${w.id}: http-load ${w.rate} ${w.method} ${describeEndpoint(w)}${w.path}`;
+      return `${w.id}: http-load ${w.rate} ${w.method} ${describeEndpoint(w)}${w.path}${describeSecretSources({ headers: w.headers })}`;
     case 'nats-publish':
       return `${w.id}: nats-publish ${w.rate} on ${w.subject}${w.jetstream ? ' (JetStream)' : ''} via ${describeEndpoint(w)}`;
     case 'nats-subscribe':

@@ -28,6 +28,8 @@ const close = (s: Server) => new Promise<void>((r) => s.close(() => r()));
 
 /** Where a followed redirect would land: it must never see a request. */
 const landed: { url?: string; headers: IncomingMessage['headers']; body: string }[] = [];
+// A credential header is a reference (a literal is refused at validation), resolved on this "worker".
+process.env.FAULTLINE_SECRET_REDIRECT_TEST = 'Bearer s3cret';
 let target: { server: Server; port: number };
 let redirector: { server: Server; port: number };
 /** Streams 100 MiB with backpressure and counts what it managed to write before the client left. */
@@ -77,7 +79,7 @@ describe('redirects are answers, never followed', () => {
       port: redirector.port,
       method: 'POST',
       body: 'card=4111',
-      headers: { authorization: 'Bearer s3cret' },
+      headers: { authorization: { env: 'FAULTLINE_SECRET_REDIRECT_TEST' } },
       decisionField: 'decision',
     }) as WorkloadOf<'http-load'>;
     const session = await httpLoad.open(w, undefined, 2000, () => undefined);
@@ -92,7 +94,7 @@ describe('redirects are answers, never followed', () => {
   });
 
   it('the http probe counts a 3xx as reachable and never contacts the Location', async () => {
-    const probe = ProbeSpec.parse({ kind: 'http', url: `http://127.0.0.1:${redirector.port}/`, method: 'POST', body: 'x', headers: { authorization: 'Bearer s3cret' } });
+    const probe = ProbeSpec.parse({ kind: 'http', url: `http://127.0.0.1:${redirector.port}/`, method: 'POST', body: 'x', headers: { authorization: { env: 'FAULTLINE_SECRET_REDIRECT_TEST' } } });
     expect(await runProbe(deps, { probe })).toMatchObject({ ok: true, value: { status: 307 } });
     expect(landed).toEqual([]);
   });

@@ -62,6 +62,15 @@ describe('postgres probe', () => {
     expect(s).toMatchObject({ ok: true, value: { rows: [{ one: 1 }], rowCount: 1, value: 1 } });
   });
 
+  it('takes its password from the lab secret file (the lab image trusts any password); an unset one fails the activity', async () => {
+    const s = await probe({ kind: 'postgres', service: 'postgres', password: { file: 'infra/docker/lab-secrets/postgres-password' }, sql: 'select 1' });
+    expect(s).toMatchObject({ ok: true, value: { value: 1 } });
+    delete process.env.FAULTLINE_SECRET_PG_UNSET;
+    await expect(probe({ kind: 'postgres', service: 'postgres', password: { env: 'FAULTLINE_SECRET_PG_UNSET' }, sql: 'select 1' })).rejects.toThrow(
+      'secret env:FAULTLINE_SECRET_PG_UNSET: the variable is not set (or empty) on the worker',
+    );
+  });
+
   it('without an expectation a successful query passes', async () => {
     expect(await probe({ kind: 'postgres', service: 'postgres', sql: 'select now()' })).toMatchObject({ ok: true });
   });

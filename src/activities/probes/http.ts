@@ -8,6 +8,7 @@ import { endpointAddress, hostPort } from './endpoint';
 import { type HttpReply, NotLoopbackUrl, httpCall } from './http-client';
 import { type Probe, type ProbeContext, ProbeFailure } from './probe';
 import { errorText } from '../../errors';
+import { resolveHeaders } from '../secrets';
 
 type HttpProbe = ProbeOf<'http'>;
 
@@ -29,9 +30,11 @@ export const httpProbe: Probe<HttpProbe> = {
 
   async run(ctx: ProbeContext, p: HttpProbe): Promise<HttpValue> {
     const url = targetUrl(ctx, p);
+    // Resolved here, on the worker: the activity input carries only the references.
+    const headers = await resolveHeaders(p.headers);
     let res: HttpReply;
     try {
-      res = await httpCall({ url, method: p.method, headers: p.headers, body: p.body, signal: ctx.signal, maxBytes: BODY_READ_MAX });
+      res = await httpCall({ url, method: p.method, headers, body: p.body, signal: ctx.signal, maxBytes: BODY_READ_MAX });
     } catch (err) {
       if (err instanceof NotLoopbackUrl || err instanceof ProbeFailure) throw new ProbeFailure(err.message, { cause: err });
       if (ctx.signal.aborted) throw new ProbeFailure(`${p.method} ${url}: no response within ${ctx.timeoutMs}ms`);

@@ -8,6 +8,7 @@ import type { ProbeOf } from '../../spec/probes';
 import { resolveAddress } from './endpoint';
 import { type Probe, type ProbeContext, ProbeFailure, onAbort } from './probe';
 import { errorText } from '../../errors';
+import { resolveOptionalSecret } from '../secrets';
 
 type PostgresProbe = ProbeOf<'postgres'>;
 
@@ -25,11 +26,13 @@ export const postgresProbe: Probe<PostgresProbe> = {
 
   async run(ctx: ProbeContext, p: PostgresProbe): Promise<PostgresValue> {
     const addr = await resolveAddress(p, ctx.stack);
+    // Resolved here, on the worker: the activity input carries only the reference.
+    const password = await resolveOptionalSecret(p.password);
     const client = new Client({
       host: addr.host,
       port: addr.port,
       user: p.user,
-      password: p.password,
+      password,
       database: p.database,
       connectionTimeoutMillis: ctx.timeoutMs,
       query_timeout: ctx.timeoutMs,

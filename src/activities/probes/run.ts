@@ -4,13 +4,21 @@
  */
 import { performance } from 'node:perf_hooks';
 import { toMs } from '../../spec/duration';
+import type { HeaderValues, SecretRef } from '../../spec/secrets';
 import type { ProbeInput, Sample } from '../types';
 import { evaluateExpectation } from './expect';
 import { type ProbeContext, type ProbeDeps, ProbeFailure, whenAborted } from './probe';
 import { errorText } from '../../errors';
 import { probeFor } from './registry';
+import { SecretUnavailable, redact, secretValuesOf } from '../secrets';
 
 export async function runProbe(deps: ProbeDeps, input: ProbeInput): Promise<Sample> {
+  // Resolved first (a SecretUnavailable fails the activity), so whatever the target echoes is redacted.
+  const secrets = await secretValuesOf(input.probe as { password?: SecretRef; headers?: HeaderValues });
+  return redact(await sampleOnce(deps, input), secrets);
+}
+
+async function sampleOnce(deps: ProbeDeps, input: ProbeInput): Promise<Sample> {
   const { probe: spec } = input;
   const probe = probeFor(spec.kind);
   const timeoutMs = toMs(spec.timeout);
@@ -32,6 +40,8 @@ export async function runProbe(deps: ProbeDeps, input: ProbeInput): Promise<Samp
       ? { ok: true, at, latencyMs: latency(), value: kept }
       : { ok: false, at, latencyMs: latency(), value: kept, error };
   } catch (err) {
+    // The worker's configuration, not the target: the activity fails (not retried) instead of sampling a deviation.
+    if (err instanceof SecretUnavailable) throw err;
     return { ok: false, at, latencyMs: latency(), error: err instanceof ProbeFailure ? err.message : `probe error: ${errorText(err)}` };
   } finally {
     clearTimeout(timer);

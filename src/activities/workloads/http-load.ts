@@ -10,6 +10,7 @@ import { type HttpReply, NotLoopbackUrl, httpCall } from '../probes/http-client'
 import type { StackHandle } from '../types';
 import { type OpResult, type WorkloadDriver, type WorkloadSession } from './driver';
 import { FaultlineError, errorText } from '../../errors';
+import { redact, resolveHeaders, secretValuesOf } from '../secrets';
 
 type Load = WorkloadOf<'http-load'>;
 
@@ -22,6 +23,10 @@ export const httpLoad: WorkloadDriver<Load> = {
     const addr = endpointAddress(w, stack);
     await loopbackAddresses(addr.host);
     const url = `http://${hostPort(addr)}${w.path}`;
+    // Resolved once, on the worker: the activity input carries only the references.
+    const headers = await resolveHeaders(w.headers);
+    // A decision or error text that echoes a credential is recorded redacted.
+    const secrets = await secretValuesOf(w);
     return {
       async op(id: string, signal: AbortSignal): Promise<OpResult> {
         const timeout = AbortSignal.timeout(timeoutMs);
@@ -30,7 +35,7 @@ export const httpLoad: WorkloadDriver<Load> = {
           res = await httpCall({
             url,
             method: w.method,
-            headers: { 'x-request-id': id, ...w.headers },
+            headers: { 'x-request-id': id, ...headers },
             body: w.body,
             signal: AbortSignal.any([signal, timeout]),
             maxBytes: LOAD_BODY_MAX,
@@ -39,10 +44,10 @@ export const httpLoad: WorkloadDriver<Load> = {
           if (err instanceof NotLoopbackUrl) throw new FaultlineError('InvalidWorkload', `workload ${w.id}: ${err.message}`, { retryable: false });
           const code = (err as { code?: unknown }).code;
           const refused = code === 'ECONNREFUSED';
-          return { outcome: refused ? 'failed' : 'unknown', error: errorText(err) };
+          return redact({ outcome: refused ? 'failed' : 'unknown', error: errorText(err) }, secrets);
         }
         const decision = w.decisionField ? decisionOf(res.text, w.decisionField) : undefined;
-        return { outcome: res.status >= 200 && res.status <= 299 ? 'ok' : 'failed', status: res.status, decision };
+        return redact({ outcome: res.status >= 200 && res.status <= 299 ? 'ok' : 'failed', status: res.status, decision }, secrets);
       },
       async close() {},
     };

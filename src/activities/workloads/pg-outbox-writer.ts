@@ -9,17 +9,20 @@ import { resolveAddress } from '../probes/endpoint';
 import type { StackHandle } from '../types';
 import { type OpResult, type WorkloadDriver, type WorkloadSession } from './driver';
 import { errorText } from '../../errors';
+import { resolveOptionalSecret } from '../secrets';
 
 type Writer = WorkloadOf<'pg-outbox-writer'>;
 
 export const pgOutboxWriter: WorkloadDriver<Writer> = {
   async open(w: Writer, stack: StackHandle | undefined, timeoutMs: number): Promise<WorkloadSession> {
     const addr = await resolveAddress(w, stack);
+    // Resolved here, on the worker: the activity input carries only the reference.
+    const password = await resolveOptionalSecret(w.password);
     const pool = new Pool({
       host: addr.host,
       port: addr.port,
       user: w.user,
-      password: w.password,
+      password,
       database: w.database,
       max: w.concurrency,
       connectionTimeoutMillis: timeoutMs,
