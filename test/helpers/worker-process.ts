@@ -14,8 +14,8 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnWorker(address: string, artifactsDir: string, identity: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'faultline.js'), 'worker', '--identity', identity], {
+export async function spawnWorker(address: string, artifactsDir: string, identity: string, extraArgs: string[] = []): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'faultline.js'), 'worker', '--identity', identity, ...extraArgs], {
     env: { ...process.env, TEMPORAL_ADDRESS: address, FAULTLINE_ARTIFACTS_DIR: artifactsDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

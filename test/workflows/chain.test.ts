@@ -1,5 +1,6 @@
 /**
- * The `chain` workflow on the time-skipping test server with a fake activity world: children in serial and
+ * The `chain` workflow on a real dev server with a fake activity world (its continuous probes and
+ * parallel children take real time, which the time-skipping server skips past): children in serial and
  * parallel, overlapping fault windows, stop at the first failure (and continueOnFailure), a shared
  * stack, a named scenario type as a child, and abort.
  */
@@ -9,11 +10,11 @@ import { chainStatusQuery } from '../../src/workflows/chain-messages';
 import { abortSignal } from '../../src/workflows/messages';
 import { until } from '../helpers/until';
 import { FakeWorld } from './fake-world';
-import { type Harness, baseSpec, runWorkflow, startTimeSkippingHarness } from './harness';
+import { type Harness, baseSpec, runWorkflow, startHarness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startTimeSkippingHarness();
+  h = await startHarness();
 });
 afterAll(async () => h?.teardown());
 

@@ -1,19 +1,20 @@
 /**
- * Live controls of the `experiment` workflow with a fake activity world, on the time-skipping test
- * server: stop conditions, pause/resume (windows freeze and continue), extend (and its rejections).
- * Durations are asserted in workflow time (requestedAt, restoreRequestedAt, controls[].at), which
- * the server skips through, never in the wall-clock time the test happened to take. Runs whose
- * activities take real time are in slow-activities.test.ts, on the dev server.
+ * Live controls of the `experiment` workflow with a fake activity world, on a real dev server:
+ * stop conditions, pause/resume (windows freeze and continue), extend (and its rejections).
+ * Durations are asserted in workflow time (requestedAt, restoreRequestedAt, controls[].at), never
+ * in the wall-clock time the test happened to take. These runs sample continuous probes every
+ * 200 ms with activities that take real time; on the time-skipping server a sample could hang past
+ * the test's timeout (seen twice on a loaded machine), so they stay on the dev server.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { extendUpdate, pauseSignal, resumeSignal } from '../../src/workflows/messages';
 import type { Journal } from '../../src/report/journal';
 import { FakeWorld } from './fake-world';
-import { type Harness, baseSpec, runWorkflow, startTimeSkippingHarness, waitStatus } from './harness';
+import { type Harness, baseSpec, runWorkflow, startHarness, waitStatus } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startTimeSkippingHarness();
+  h = await startHarness();
 });
 afterAll(async () => h?.teardown());
 
