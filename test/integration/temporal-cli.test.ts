@@ -108,8 +108,12 @@ test('a stop condition aborts the run and the restore lands within one probe int
   expect(j.stopCondition?.probe).toBe('up');
   const fault = j.faults[0];
   expect(fault.restore).toBe('restored');
-  // The product's bound, from its own journal: the fault began at injection.
-  expect(fault.restoredAt! - fault.injectedAt!).toBeLessThanOrEqual(500 + 5000);
+  // The product's bound, from its own journal: the fault began at injection. When the stop condition
+  // trips in the same workflow task as the inject's completion, the journal lacks injectedAt (a known
+  // gap, see the closing note of issue 9); the request time is earlier, so the bound from it is stricter.
+  const from = fault.injectedAt ?? fault.requestedAt;
+  expect({ from, restoredAt: fault.restoredAt }).toEqual({ from: expect.any(Number), restoredAt: expect.any(Number) });
+  expect(fault.restoredAt! - from!).toBeLessThanOrEqual(500 + 5000);
   expect(j.stopCondition).toMatchObject({ boundMs: 5500, withinBound: true });
   expect(j.residue).toEqual([]);
   expect(await nats1(project)).toEqual({ running: true, paused: false });
