@@ -10,6 +10,7 @@ import type { Journal } from '../../src/report/journal';
 import { dataConverterFromEnv } from '../../src/temporal/codec';
 import { FakeWorld } from './fake-world';
 import { type DevHarness, baseSpec, startHarness } from './harness';
+import { historyText } from './history-file';
 
 let h: DevHarness;
 beforeAll(async () => {
@@ -19,14 +20,6 @@ afterAll(async () => h?.teardown());
 
 const MARKER = `marker-${randomBytes(6).toString('hex')}`;
 
-/** Every byte string in a history, as text: payload data and metadata, wherever they sit. */
-function historyText(value: unknown, out: string[] = []): string[] {
-  if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => historyText(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => historyText(v, out));
-  return out;
-}
 
 async function runWith(env: NodeJS.ProcessEnv): Promise<{ journal: Journal; raw: string }> {
   const dataConverter = dataConverterFromEnv(env);

@@ -20,3 +20,12 @@ export function historyFromFile(json: unknown): proto.temporal.api.history.v1.IH
 }
 
 export const readHistoryJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+
+/** Every byte string in a history, as text: payload data and metadata, wherever they sit. */
+export function historyText(value: unknown, out: string[] = []): string[] {
+  if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
+  else if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => historyText(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => historyText(v, out));
+  return out;
+}

@@ -22,6 +22,7 @@ import { FakeClock } from '../unit/fakes/clock';
 import { FakeContainerOps } from '../unit/fakes/container-ops';
 import { FakeWorld } from './fake-world';
 import { type DevHarness, baseSpec, startHarness } from './harness';
+import { historyText } from './history-file';
 
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
 const TOKEN = `tok-${randomBytes(12).toString('hex')}`;
@@ -57,14 +58,6 @@ afterAll(async () => {
   await h?.teardown();
 });
 
-/** Every byte string in a history, as text: payload data and metadata, wherever they sit. */
-function historyText(value: unknown, out: string[] = []): string[] {
-  if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => historyText(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => historyText(v, out));
-  return out;
-}
 
 function filesText(dir: string): string {
   return readdirSync(dir)
