@@ -4,6 +4,7 @@
  * own copy of protobufjs 8 (the root holds 7 for gRPC), and the JSON reader of one copy refuses the
  * message types of the other. Using the reader of the copy that @temporalio/proto itself resolves
  * sidesteps that. The CLI already writes enums in the constant form, so no fix-ups are needed.
+ * Also: every string in a history, for the tests that scan it for what must not be there.
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
