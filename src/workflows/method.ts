@@ -2,7 +2,7 @@
  * Runs the method: faults, waits and probes in serial and parallel blocks. Target picks use the
  * workflow's seeded random, so they are recorded in history and replay identically.
  */
-import { CancellationScope, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, patched, workflowInfo } from '@temporalio/workflow';
 import type { MethodClock } from './clock';
 import type { FaultRecord, StackHandle } from '../activities/types';
 import { HOST_TARGET } from '../spec/target';
@@ -79,6 +79,9 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
   if (isFault(step)) return runFault(ctx, step, path);
 }
 
+/** Patch id: an inject runs to completion even when the method is cancelled meanwhile. */
+export const PATCH_INJECT_RUNS_TO_COMPLETION = 'inject-runs-to-completion';
+
 async function runFault(ctx: MethodContext, step: FaultStep, path: string): Promise<void> {
   const fault = step.fault;
   const description = describeFault(fault);
@@ -109,8 +112,13 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   const compensation = { record, description };
   ctx.saga.register(compensation); // before the inject is scheduled: saga rule 1
   const names = entry.targets.join(', ');
+  const inject = () => quick.injectFault.executeWithOptions(summary(`inject ${description} -> ${names}`), [record]);
+  // An inject in flight is let finish before anything else happens. Cancelled mid-call (an abort,
+  // a stop condition), the call would reject at once while the worker, which a short call does not
+  // tell, goes on injecting: the restore could then run before the inject lands, and the journal
+  // would lose the inject's time. Runs recorded before this rule still replay it the old way.
   const injected = await ctx.saga.track(
-    quick.injectFault.executeWithOptions(summary(`inject ${description} -> ${names}`), [record]),
+    patched(PATCH_INJECT_RUNS_TO_COMPLETION) ? CancellationScope.nonCancellable(inject) : inject(),
   );
   ctx.rec.record({ kind: 'fault-injected', faultId, injectedAt: injected.injectedAt, details: injected.details });
   ctx.rec.record({ kind: 'phase', phase: 'fault-injected' });
