@@ -77,7 +77,7 @@ export async function runChainCommand(file: string, opts: RunOptions, out: Outpu
       const now = Date.now();
       result = { workflowId, runId: handle.firstExecutionRunId, name: chain.name, outcome: 'error', children: [], reasons: [`the chain workflow failed: ${cause}`], startedAt: now, finishedAt: now };
     } finally {
-      stopProgress();
+      stopProgress(result!);
       process.off('SIGINT', onSigint);
     }
     const dir = await writeChainFiles(artifactsRoot(), result);
@@ -91,13 +91,23 @@ export async function runChainCommand(file: string, opts: RunOptions, out: Outpu
   }
 }
 
-/** Polls the chain's status query and prints each child when it starts and when it ends. */
-export function watchChainProgress(handle: WorkflowHandle, out: Output, everyMs = 1000): () => void {
+/**
+ * Polls the chain's status query and prints each child when it starts and when it ends; the
+ * returned stop prints what the last poll missed from the chain's result.
+ */
+export function watchChainProgress(handle: WorkflowHandle, out: Output, everyMs = 1000): (final?: ChainResult) => void {
   const seen = new Map<string, string>();
   const t0 = Date.now();
   const stamp = () => `[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s]`;
   let stopped = false;
   let paused: string | undefined;
+  const report = (s: ChainResult) => {
+    for (const c of s.children) {
+      if (seen.get(c.path) === c.outcome) continue;
+      seen.set(c.path, c.outcome);
+      out.info(`${stamp()} ${c.path} ${c.outcome === 'running' ? 'started' : c.outcome}: ${c.summary} (${c.workflowId})`);
+    }
+  };
   const tick = async () => {
     let s: ChainResult & { paused?: string };
     try {
@@ -105,11 +115,7 @@ export function watchChainProgress(handle: WorkflowHandle, out: Output, everyMs 
     } catch {
       return; // no workflow task yet
     }
-    for (const c of s.children) {
-      if (seen.get(c.path) === c.outcome) continue;
-      seen.set(c.path, c.outcome);
-      out.info(`${stamp()} ${c.path} ${c.outcome === 'running' ? 'started' : c.outcome}: ${c.summary} (${c.workflowId})`);
-    }
+    report(s);
     if (s.paused !== paused) {
       paused = s.paused;
       out.info(`${stamp()} chain ${paused === undefined ? 'resumed' : `paused: ${paused}`}`);
@@ -122,8 +128,9 @@ export function watchChainProgress(handle: WorkflowHandle, out: Output, everyMs 
     }
   };
   void loop();
-  return () => {
+  return (final) => {
     stopped = true;
+    if (final) report(final);
   };
 }
 
