@@ -7,11 +7,13 @@ import { formatMs } from '../spec/duration';
 import { extendUpdate, pauseSignal, resumeSignal } from '../workflows/messages';
 import type { Output } from './output';
 import { openSession } from './session';
+import { chainControl, isChain } from './chain-control';
 
 export async function controlCommand(action: 'pause' | 'resume' | 'extend', workflowId: string, arg: string | undefined, out: Output): Promise<number> {
   const session = await openSession(out, { startServer: false });
   try {
     const handle = session.client.workflow.getHandle(workflowId);
+    if (await isChain(handle)) return await chainControl(session, action, workflowId, arg, out);
     if (action === 'pause') {
       await handle.signal(pauseSignal, arg ?? 'paused from the CLI');
       out.result(`${workflowId} paused: open waits and fault windows are held, injected faults stay until resume or abort`);

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { FaultlineError, ValidationError } from '../errors';
 import { EXIT_CODES, EXIT_INVALID_INPUT } from '../report/journal';
-import { experimentJsonSchema } from '../spec/jsonschema';
+import { chainJsonSchema, experimentJsonSchema } from '../spec/jsonschema';
 import { loadWorkerPolicy } from '../activities/policy';
 import { renderPlan } from '../spec/plan';
 import { stopDevServer } from '../temporal/dev-server';
@@ -19,6 +19,7 @@ import { controlCommand } from './control';
 import { type ScheduleCreateOptions, scheduleCreate, scheduleDelete, scheduleList } from './schedule';
 import { workerCommand } from './worker';
 import { codecServerCommand } from './codec-server';
+import { planOrValidateChain } from './chain-commands';
 
 export async function main(argv: string[]): Promise<number> {
   const out = consoleOutput();
@@ -31,8 +32,8 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('run')
-    .argument('<file>', 'scenario file (YAML)')
-    .description('run an experiment end to end and exit with its outcome (0 passed, 1 failed, 2 aborted, 3 error, 4 dirty, 64 bad input)')
+    .argument('<file>', 'scenario or chain file (YAML; a chain has top-level `steps:`)')
+    .description('run an experiment or a chain end to end and exit with its outcome (0 passed, 1 failed, 2 aborted, 3 error, 4 dirty, 64 bad input)')
     .option('--no-worker', 'do not run a worker in this process (use one started with `faultline worker`)')
     .option('--workflow-id <id>', 'workflow id to use instead of <name>-<timestamp>')
     .option('--json', 'print the journal as JSON instead of a summary')
@@ -42,13 +43,23 @@ export async function main(argv: string[]): Promise<number> {
     });
   program
     .command('plan')
-    .argument('<file>', 'scenario file (YAML)')
-    .description('validate a scenario and print its resolved plan; touches nothing')
+    .argument('<file>', 'scenario or chain file (YAML)')
+    .description('validate a scenario or a chain and print its resolved plan; touches nothing')
     .option('--worker-config <file>', "show the restart commands of this worker policy (default FAULTLINE_WORKER_CONFIG)")
     .action((file: string, o: { workerConfig?: string }) => {
+      if (planOrValidateChain('plan', file, out)) return;
       const checked = checkScenario(file);
       const policy = o.workerConfig || process.env.FAULTLINE_WORKER_CONFIG ? loadWorkerPolicy(o.workerConfig) : undefined;
       out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: policy?.hostFaults.restarts }));
+    });
+  program
+    .command('validate')
+    .argument('<file>', 'scenario or chain file (YAML)')
+    .description('check a scenario or a chain file (and the files and stacks it names); exit 0 when valid, 64 with every problem otherwise; touches nothing')
+    .action((file: string) => {
+      if (planOrValidateChain('validate', file, out)) return;
+      const checked = checkScenario(file);
+      out.result(`${file}: valid scenario ${checked.exp.name}`);
     });
   program
     .command('worker')
@@ -126,9 +137,10 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('schema')
     .option('--out <file>', 'write to a file instead of stdout')
-    .description('print the JSON Schema of scenario files (for editors)')
-    .action((o: { out?: string }) => {
-      const text = JSON.stringify(experimentJsonSchema(), null, 2) + '\n';
+    .option('--chain', 'the JSON Schema of chain files instead')
+    .description('print the JSON Schema of scenario files, or of chain files with --chain (for editors)')
+    .action((o: { out?: string; chain?: boolean }) => {
+      const text = JSON.stringify(o.chain ? chainJsonSchema() : experimentJsonSchema(), null, 2) + '\n';
       if (o.out) writeFileSync(o.out, text);
       else out.result(text);
     });

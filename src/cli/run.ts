@@ -22,6 +22,8 @@ import { checkDocker, checkScenario } from './preflight';
 import type { Output } from './output';
 import { watchProgress } from './progress';
 import { openSession } from './session';
+import { isChainFile } from './chain-file';
+import { runChainCommand } from './run-chain';
 
 export interface RunOptions {
   worker: boolean;
@@ -32,6 +34,8 @@ export interface RunOptions {
 }
 
 export async function runCommand(file: string, opts: RunOptions, out: Output): Promise<number> {
+  // A file with top-level `steps:` (and no `method:`) is a chain: see run-chain.ts.
+  if (isChainFile(file)) return runChainCommand(file, opts, out);
   const checked = checkScenario(file);
   const docker = new Docker();
   if (opts.worker) await checkDocker(docker, checked);

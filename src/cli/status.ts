@@ -4,12 +4,14 @@ import { openSession } from './session';
 import { statusQuery } from '../workflows/messages';
 import { workflowUrl } from '../temporal/config';
 import { formatMs } from '../spec/duration';
+import { chainStatus } from './chain-control';
 
 export async function statusCommand(workflowId: string, opts: { json?: boolean }, out: Output): Promise<number> {
   const session = await openSession(out, { startServer: false });
   try {
     const handle = session.client.workflow.getHandle(workflowId);
     const desc = await handle.describe();
+    if (desc.type === 'chain') return await chainStatus(session, workflowId, opts, out);
     let s;
     try {
       s = await handle.query(statusQuery);

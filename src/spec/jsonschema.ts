@@ -14,8 +14,10 @@ import { FAULT_SCHEMAS, type FaultKind, FaultSpec } from './faults';
 import { PROBE_SCHEMAS, type ProbeKind, ProbeRef, ProbeSpec } from './probes';
 import { FaultStep, Rollback, Step } from './steps';
 import { SelectionMode, Target } from './target';
+import { ChainFileSchema, ChainFileStepSchema } from './chain-file';
 
 export const EXPERIMENT_SCHEMA_ID = 'urn:faultline:experiment';
+export const CHAIN_SCHEMA_ID = 'urn:faultline:chain';
 
 type Meta = { id?: string; title?: string; description?: string };
 
@@ -58,9 +60,31 @@ function defId(group: string, kind: string): string {
 const exactlyOne = (...sets: string[][]) => sets.map((required) => ({ required }));
 
 export function experimentJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(Experiment, {
+  return jsonSchemaOf(Experiment, {
+    $id: EXPERIMENT_SCHEMA_ID,
+    title: 'Faultline experiment',
+    description: 'A chaos experiment run as a Temporal workflow. Reference: docs/scenario-reference.md',
+  });
+}
+
+/** The JSON Schema of chain files (`steps:` at the top); inline experiments use the experiment definitions. */
+export function chainJsonSchema(): Record<string, unknown> {
+  return jsonSchemaOf(ChainFileSchema, {
+    $id: CHAIN_SCHEMA_ID,
+    title: 'Faultline chain',
+    description: 'Experiments, scenarios, faults and waits in serial and parallel blocks, run as one `chain` workflow. Reference: docs/game-day.md',
+  });
+}
+
+function jsonSchemaOf(schema: z.ZodType, head: { $id: string; title: string; description: string }): Record<string, unknown> {
+  const reg = metadata();
+  if (schema === ChainFileSchema) {
+    reg.add(Experiment, { id: 'Experiment', description: 'an experiment written inline, as in a scenario file' });
+    reg.add(ChainFileStepSchema, { id: 'ChainStep', description: 'exactly one of experiment (inline), file (a scenario file, relative to the chain file), scenario (by name), fault (with duration; needs sharedStack), wait, serial or parallel' });
+  }
+  const generated = z.toJSONSchema(schema, {
     io: 'input',
-    metadata: metadata(),
+    metadata: reg,
     // Rules zod checks in refinements, restated where JSON Schema can say them so editors flag them too.
     override: ({ zodSchema, jsonSchema }) => {
       if (zodSchema === Target) jsonSchema.oneOf = exactlyOne(['service'], ['container'], ['labels'], ['fromProbe']);
@@ -70,9 +94,7 @@ export function experimentJsonSchema(): Record<string, unknown> {
   const { $schema, $defs, ...rest } = generated;
   return {
     $schema,
-    $id: EXPERIMENT_SCHEMA_ID,
-    title: 'Faultline experiment',
-    description: 'A chaos experiment run as a Temporal workflow. Reference: docs/scenario-reference.md',
+    ...head,
     ...rest,
     $defs: withoutIds($defs),
   };

@@ -23,7 +23,7 @@ export function parseExperiment(data: unknown, source = 'experiment'): Experimen
 }
 
 /** Scenario authors write YAML, so messages speak of mappings and lists, and a missing key is "required". */
-const plainMessages: z.core.$ZodErrorMap = (iss) => {
+export const plainMessages: z.core.$ZodErrorMap = (iss) => {
   if (iss.code === 'invalid_type') {
     if (iss.input === undefined) return 'required';
     return `expected ${TYPE_NAMES[iss.expected] ?? iss.expected}, got ${describeValue(iss.input)}`;

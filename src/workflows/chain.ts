@@ -8,8 +8,11 @@
 import {
   CancellationScope,
   ParentClosePolicy,
+  condition,
   executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
+  patched,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -22,7 +25,7 @@ import { SA_OUTCOME, SA_PHASE, SA_SCENARIO } from '../temporal/search-attributes
 import { long, summary } from './proxies';
 import { type ChainChild, type ChainFacts, type ChainResult, chainOutcome, childInput, stopText } from './chain-children';
 import { projectName } from './experiment';
-import { abortSignal } from './messages';
+import { abortSignal, pauseSignal, resumeSignal } from './messages';
 import { chainStatusQuery } from './chain-messages';
 import { errorText } from '../errors';
 import { parseOrFail } from './invalid-input';
@@ -39,11 +42,29 @@ export async function chain(input: unknown): Promise<ChainResult> {
     main.cancel();
   };
   setHandler(abortSignal, (reason) => stop({ kind: 'aborted', reason: reason || 'abort requested' }));
-  setHandler(chainStatusQuery, () => ({ ...result, stopReason: facts.stop && stopText(facts.stop) }));
+  // Pause and resume reach the running children; while paused no new child starts (the chain's own
+  // waits keep counting). Chains recorded before this forwarding existed ignored these signals.
+  let paused: string | undefined;
+  const forward = (send: (id: string) => Promise<void>) => {
+    for (const c of result.children) if (c.outcome === 'running') void send(c.workflowId).catch(() => undefined); // a child that just closed needs nothing
+  };
+  setHandler(pauseSignal, (reason) => {
+    if (!patched('chain-forward-pause-resume')) return;
+    paused = reason || 'paused';
+    forward((id) => getExternalWorkflowHandle(id).signal(pauseSignal, reason));
+  });
+  setHandler(resumeSignal, () => {
+    if (!patched('chain-forward-pause-resume')) return;
+    paused = undefined;
+    forward((id) => getExternalWorkflowHandle(id).signal(resumeSignal));
+  });
+  setHandler(chainStatusQuery, () => ({ ...result, stopReason: facts.stop && stopText(facts.stop), ...(paused !== undefined ? { paused } : {}) }));
   upsertSearchAttributes([{ key: SA_SCENARIO, value: spec.name }, { key: SA_PHASE, value: 'chain' }]);
 
   const runChild = async (step: ChainStep, path: string): Promise<void> => {
     if (facts.stop) return; // stopped: children not yet started never start
+    if (paused !== undefined) await condition(() => paused === undefined || facts.stop !== undefined);
+    if (facts.stop) return;
     const { type, args, summary: text } = childInput(spec, step, path, project);
     const child: ChainChild = { path, type, workflowId: `${info.workflowId}/${path}`, summary: text, outcome: 'running' };
     result.children.push(child);

@@ -7,7 +7,7 @@
 import type { ExperimentInput } from '../../src/spec';
 import type { ChainResult } from '../../src/workflows/chain-children';
 import { chainStatusQuery } from '../../src/workflows/chain-messages';
-import { abortSignal } from '../../src/workflows/messages';
+import { abortSignal, pauseSignal, resumeSignal, statusQuery } from '../../src/workflows/messages';
 import { until } from '../helpers/until';
 import { FakeWorld } from './fake-world';
 import { type Harness, baseSpec, runWorkflow, startHarness } from './harness';
@@ -92,6 +92,43 @@ test('abort stops the chain and restores the running child', async () => {
   expect(r.children.map((c) => c.outcome)).toEqual(['aborted']);
   expect(r.reasons[0]).toContain('game day over');
   expect(w.clean()).toBe(true);
+});
+
+test('pause and resume on a chain reach its running child', async () => {
+  const w = new FakeWorld(['a', 'b']);
+  const first = exp('first', 'a', { method: [{ fault: { kind: 'container-pause', target: { service: 'a' } }, duration: '1s' }] });
+  const r = await runWorkflow<ChainResult>(h, w, 'chain', [{ name: 'held', steps: [{ experiment: first }, { experiment: exp('second', 'b') }] }], async (id) => {
+    const handle = h.client.workflow.getHandle(id);
+    await until('the first child to inject its fault', () => !w.clean(), { timeoutMs: 10_000, everyMs: 100 });
+    const child = h.client.workflow.getHandle(`${id}/steps[0]`);
+    await handle.signal(pauseSignal, 'hold the game day');
+    await until('the child to be paused', async () => (await child.query(statusQuery)).paused, { timeoutMs: 10_000, everyMs: 100 });
+    expect((await handle.query(chainStatusQuery)).paused).toBe('hold the game day');
+    // The child's 1 s window is held.
+    await new Promise((res) => setTimeout(res, 1500));
+    expect((await child.query(statusQuery)).paused).toBe(true);
+    await handle.signal(resumeSignal);
+    await until('the child to run on', async () => !(await child.query(statusQuery)).paused, { timeoutMs: 10_000, everyMs: 100 });
+  });
+  expect(r.outcome).toBe('passed');
+  expect(r.children.map((c) => c.outcome)).toEqual(['passed', 'passed']);
+  expect(w.clean()).toBe(true);
+});
+
+test('no new child starts while the chain is paused; resume starts it', async () => {
+  const w = new FakeWorld(['a', 'b']);
+  const steps = [{ experiment: exp('first', 'a') }, { wait: '1s' }, { experiment: exp('second', 'b') }];
+  const r = await runWorkflow<ChainResult>(h, w, 'chain', [{ name: 'held-between', steps }], async (id) => {
+    const handle = h.client.workflow.getHandle(id);
+    await until('the first child to pass', async () => (await handle.query(chainStatusQuery)).children[0]?.outcome === 'passed', { timeoutMs: 10_000, everyMs: 50 });
+    await handle.signal(pauseSignal, 'between rounds');
+    // The chain's 1 s wait ends while it is paused; the next child must not start.
+    await new Promise((res) => setTimeout(res, 2500));
+    expect((await handle.query(chainStatusQuery)).children).toHaveLength(1);
+    await handle.signal(resumeSignal);
+  });
+  expect(r.children.map((c) => [c.path, c.outcome])).toEqual([['steps[0]', 'passed'], ['steps[2]', 'passed']]);
+  expect(r.outcome).toBe('passed');
 });
 
 test('a bare fault without a shared stack is rejected up front', async () => {
