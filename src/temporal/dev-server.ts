@@ -53,7 +53,10 @@ export async function ensureDevServer(opts: DevServerOptions = {}): Promise<DevS
   closeSync(log);
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (e) => reject(new FaultlineError('TemporalCliMissing', `cannot start ${cli}: ${e.message}`, { hint: 'run `npm run setup` to install the Temporal CLI', retryable: false })));
-    child.once('exit', (code) => reject(new FaultlineError('TemporalStartFailed', `temporal server start-dev exited with ${code}; see ${join(dir, 'server.log')}`, { retryable: false })));
+    child.once('exit', (code) => {
+      const logPath = join(dir, 'server.log');
+      reject(new FaultlineError('TemporalStartFailed', `temporal server start-dev exited with ${code}; see ${logPath}${logTail(logPath)}`, { retryable: false }));
+    });
   });
   await Promise.race([waitForPort(port, 60_000), failed]);
   child.removeAllListeners('exit');
@@ -61,6 +64,16 @@ export async function ensureDevServer(opts: DevServerOptions = {}): Promise<DevS
   const pid = child.pid ?? 0;
   writeFileSync(pidFile, String(pid));
   return { ...settings, pid, reused: false, stop: () => stopPid(pid, pidFile) };
+}
+
+/** The last lines of the server's log, indented, so a failed start says why without opening the file. */
+function logTail(path: string, lines = 12): string {
+  try {
+    const tail = readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines);
+    return tail.length > 0 && tail[0] !== '' ? `; its log ends:\n  ${tail.join('\n  ')}` : '';
+  } catch {
+    return '';
+  }
 }
 
 /** Stops the dev server recorded in the state folder, if any. Returns whether one was running. */

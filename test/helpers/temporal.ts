@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { freePort } from './net';
+import { FaultlineError } from '../../src/errors';
 import { ensureSearchAttributes } from '../../src/temporal/connect';
 import { type DevServer, ensureDevServer } from '../../src/temporal/dev-server';
 
@@ -23,7 +24,7 @@ export interface TestTemporal {
 
 export async function startTestTemporal(): Promise<TestTemporal> {
   const dir = mkdtempSync(join(tmpdir(), 'fl-temporal-'));
-  const server = await ensureDevServer({ port: await freePort(), uiPort: await freePort(), dir, attached: true });
+  const server = await startOnFreePorts(dir);
   const connection = await Connection.connect({ address: server.address });
   await ensureSearchAttributes(connection, 'default');
   const native = await NativeConnection.connect({ address: server.address });
@@ -42,4 +43,21 @@ export async function startTestTemporal(): Promise<TestTemporal> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Free ports are only free when picked: between `freePort()` and the server's bind, another process
+ * (or one of the server's own services, which pick their ports at random) can take one, and the
+ * server exits at start. A failed start is retried on fresh ports, with the failure's log kept in
+ * the error if every attempt fails.
+ */
+async function startOnFreePorts(dir: string, attempts = 3): Promise<DevServer> {
+  for (let i = 1; ; i++) {
+    try {
+      return await ensureDevServer({ port: await freePort(), uiPort: await freePort(), dir, attached: true });
+    } catch (e) {
+      if (i >= attempts || !(e instanceof FaultlineError) || e.code !== 'TemporalStartFailed') throw e;
+      process.stderr.write(`temporal dev server failed to start (attempt ${i} of ${attempts}), retrying on fresh ports: ${e.message}\n`);
+    }
+  }
 }
