@@ -15,15 +15,17 @@ export interface ServiceRef {
   svc: ComposeService;
   /** Compose network -> Docker network id, from ensureNetworks. */
   networkIds: Record<string, string>;
+  /** Which replica (1..deploy.replicas); 1 when absent. */
+  number?: number;
 }
 
 export async function ensureContainer(docker: Docker, ref: ServiceRef, taken: Set<number>): Promise<Docker.ContainerInspectInfo> {
-  const name = containerName(ref.project, ref.service, ref.svc);
+  const name = containerName(ref.project, ref.service, ref.svc, ref.number);
   let info = await ignoreGone(docker.getContainer(name).inspect());
   if (!info) {
     const hostPorts = await pinPorts(ref.svc, taken);
     try {
-      await docker.createContainer(containerOptions(ref.project, ref.service, ref.svc, hostPorts, ref.networkIds));
+      await docker.createContainer(containerOptions(ref.project, ref.service, ref.svc, hostPorts, ref.networkIds, ref.number));
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
     }

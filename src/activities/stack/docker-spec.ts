@@ -14,8 +14,8 @@ export const projectFilter = (project: string): { label: string[] } => ({ label:
  * `container_name` is used verbatim, as compose does; it pins the stack to one instance per
  * machine, which is the author's choice. Otherwise `<project>-<service>-1` keeps concurrent runs apart.
  */
-export const containerName = (project: string, service: string, svc: ComposeService): string =>
-  svc.containerName ?? `${project}-${service}-1`;
+export const containerName = (project: string, service: string, svc: ComposeService, number = 1): string =>
+  svc.containerName ?? `${project}-${service}-${number}`;
 export const networkName = (project: string, network: string): string => `${project}_${network}`;
 export const volumeName = (project: string, volume: string): string => `${project}_${volume}`;
 
@@ -29,6 +29,9 @@ export function networkOptions(project: string, name: string, model: ComposeMode
     Name: networkName(project, name),
     Driver: 'bridge',
     Internal: def.internal,
+    ...(def.ipam ? { IPAM: { Driver: 'default', Config: def.ipam } } : {}),
+    ...(def.enableIPv6 !== undefined ? { EnableIPv6: def.enableIPv6 } : {}),
+    ...(Object.keys(def.options).length > 0 ? { Options: def.options } : {}),
     CheckDuplicate: true,
     Labels: projectLabels(project, { ...def.labels, 'com.docker.compose.network': name }),
   };
@@ -37,6 +40,8 @@ export function networkOptions(project: string, name: string, model: ComposeMode
 export function volumeOptions(project: string, name: string, model: ComposeModel): Docker.VolumeCreateOptions {
   return {
     Name: volumeName(project, name),
+    Driver: 'local',
+    ...(Object.keys(model.volumes[name].options).length > 0 ? { DriverOpts: model.volumes[name].options } : {}),
     Labels: projectLabels(project, { ...model.volumes[name].labels, 'com.docker.compose.volume': name }),
   };
 }
@@ -46,7 +51,8 @@ export const portKey = (containerPort: number, protocol: string): string => `${c
 /** Aliases make the service reachable by its compose name (and hostname) on each of its networks. */
 export function endpointConfig(service: string, svc: ComposeService, network: string): Docker.EndpointSettings {
   const aliases = [service, ...(svc.hostname ? [svc.hostname] : []), ...(svc.networks[network] ?? [])];
-  return { Aliases: [...new Set(aliases)] };
+  const address = svc.addresses[network];
+  return { Aliases: [...new Set(aliases)], ...(address ? { IPAMConfig: address } : {}) };
 }
 
 const NS_PER_MS = 1_000_000;
@@ -75,6 +81,7 @@ export function containerOptions(
   svc: ComposeService,
   hostPorts: Record<string, number>,
   networkIds: Record<string, string>,
+  number = 1,
 ): Docker.ContainerCreateOptions {
   const first = Object.keys(svc.networks)[0];
   const bindings: Docker.PortMap = {};
@@ -84,7 +91,7 @@ export function containerOptions(
     (bindings[key] ??= []).push({ HostIp: p.hostIp, HostPort: hostPort === undefined ? '' : String(hostPort) });
   }
   return {
-    name: containerName(project, service, svc),
+    name: containerName(project, service, svc, number),
     Image: svc.image,
     Cmd: svc.command,
     Entrypoint: svc.entrypoint,
@@ -94,11 +101,13 @@ export function containerOptions(
       ...svc.labels,
       [LABELS.service]: service,
       'com.docker.compose.service': service,
-      'com.docker.compose.container-number': '1',
+      'com.docker.compose.container-number': String(number),
     }),
-    ExposedPorts: Object.fromEntries(Object.keys(bindings).map((k) => [k, {}])),
+    ExposedPorts: Object.fromEntries([...Object.keys(bindings), ...svc.run.config.exposed].map((k) => [k, {}])),
     Healthcheck: healthcheck(svc),
+    ...runConfig(svc),
     HostConfig: {
+      ...runHostConfig(svc),
       PortBindings: bindings,
       // Binds (not Mounts) so a missing host folder is created, as compose does.
       Binds: svc.volumes.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
@@ -110,4 +119,17 @@ export function containerOptions(
     // The create call accepts one network; the others are connected before the first start.
     NetworkingConfig: { EndpointsConfig: { [networkIds[first]]: endpointConfig(service, svc, first) } },
   };
+}
+
+const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** The Config fields of the run-shaping compose keys (user, working_dir, stop_signal, ...); absent keys stay Docker's defaults. */
+function runConfig(svc: ComposeService): Partial<Docker.ContainerCreateOptions> {
+  const { exposed: _exposed, ...config } = svc.run.config;
+  return defined(config);
+}
+
+/** The HostConfig fields of the run-shaping compose keys (restart, init, resources, capabilities, logging, ...). */
+function runHostConfig(svc: ComposeService): Docker.HostConfig {
+  return defined(svc.run.host) as Docker.HostConfig;
 }

@@ -14,7 +14,9 @@ export async function stackPorts(docker: Docker, project: string): Promise<Stack
   const containers = await docker.listContainers({ all: true, filters: projectFilter(project) });
   const ports: Record<string, number> = {};
   const services = new Set<string>();
-  for (const c of containers) {
+  // Replica 1 first: with deploy.replicas, a service's endpoint is its first container's port.
+  const number = (c: Docker.ContainerInfo) => Number(c.Labels['com.docker.compose.container-number'] ?? 1);
+  for (const c of [...containers].sort((a, b) => number(b) - number(a))) {
     const service = c.Labels[LABELS.service];
     if (!service) continue;
     services.add(service);

@@ -9,7 +9,7 @@ import { loadComposeFile, selectServices, servicesStartOrder } from '../../spec/
 import type { ComposePolicy } from '../../spec/compose/mount-policy';
 import { toMs } from '../../spec/duration';
 import type { StackHandle, StackUpInput } from '../types';
-import { startContainer } from './container';
+import { type ServiceRef, startContainer } from './container';
 import { type WaitTarget, throwIfAborted, waitReady } from './health';
 import { stackPorts } from './published-ports';
 import { ensureImages, ensureNetworks, ensureVolumes } from './resources';
@@ -34,24 +34,32 @@ export async function stackUp(
   const volumes = used.flatMap((s) => s.volumes.filter((m) => m.type === 'volume').map((m) => m.source));
   await ensureVolumes(docker, project, model, unique(volumes));
 
-  const started = new Map<string, WaitTarget>();
+  const started = new Map<string, WaitTarget[]>();
   const taken = new Set<number>();
   for (const service of order) {
     throwIfAborted(signal);
     const svc = model.services[service];
     // servicesStartOrder guarantees every dependency was started before its dependents.
-    const deps = Object.entries(svc.dependsOn).flatMap(([dep, condition]) => {
-      const t = started.get(dep);
-      return t ? [{ ...t, want: condition === 'service_healthy' ? ('healthy' as const) : ('started' as const) }] : [];
-    });
+    const deps = Object.entries(svc.dependsOn).flatMap(([dep, condition]) =>
+      (started.get(dep) ?? []).map((t) => ({ ...t, want: condition === 'service_healthy' ? ('healthy' as const) : ('started' as const) })),
+    );
     if (deps.length > 0) await waitReady(docker, deps, waitOpts);
     onProgress?.(`starting ${service}`);
-    const c = await startContainer(docker, { project, service, svc, networkIds }, taken);
-    started.set(service, { service, ...c, want: 'healthy' });
+    started.set(service, await startReplicas(docker, { project, service, svc, networkIds }, taken));
   }
-  await waitReady(docker, [...started.values()], waitOpts);
+  await waitReady(docker, [...started.values()].flat(), waitOpts);
   onProgress?.(`stack ${project} ready`);
   return stackPorts(docker, project);
+}
+
+/** deploy.replicas containers, `<project>-<service>-1` .. `-N`, as compose names them. */
+async function startReplicas(docker: Docker, ref: ServiceRef, taken: Set<number>): Promise<WaitTarget[]> {
+  const out: WaitTarget[] = [];
+  for (let number = 1; number <= ref.svc.replicas; number++) {
+    const c = await startContainer(docker, { ...ref, number }, taken);
+    out.push({ service: ref.service, ...c, want: 'healthy' });
+  }
+  return out;
 }
 
 const unique = (xs: string[]): string[] => [...new Set(xs)];

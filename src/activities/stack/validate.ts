@@ -3,7 +3,8 @@
  * typo fails before anything starts instead of as a TargetNotFound halfway through the method.
  *
  * Container names: a `container` target matches a service's `container_name`, its short name
- * `<service>-1`, or, when stack.project is set, its full name `<project>-<service>-1`. These are
+ * `<service>-N`, or, when stack.project is set, its full name `<project>-<service>-N` (N from 1 to
+ * the service's deploy.replicas). These are
  * the names the target resolver accepts. Labels match the compose labels plus those stack up adds.
  * A fault's target and the services it references come from its kind's declaration.
  */
@@ -117,15 +118,17 @@ function checkReferences(ctx: Ctx, refs: ServiceRef[], path: string): void {
 function containerNames(ctx: Ctx, service: string, s: ComposeService): string[] {
   if (s.containerName) return [s.containerName];
   const project = ctx.exp.stack?.project;
-  return project ? [`${service}-1`, `${project}-${service}-1`] : [`${service}-1`];
+  const numbers = Array.from({ length: Math.max(1, s.replicas) }, (_, i) => i + 1);
+  return numbers.flatMap((n) => (project ? [`${service}-${n}`, `${project}-${service}-${n}`] : [`${service}-${n}`]));
 }
 
 /** Project labels match any value when the project name is only chosen at run time. */
 function labelsMatch(ctx: Ctx, service: string, s: ComposeService, want: Record<string, string>): boolean {
   const project = ctx.exp.stack?.project;
-  const have: Record<string, string> = { ...s.labels, [LABELS.service]: service, 'com.docker.compose.service': service, 'com.docker.compose.container-number': '1' };
+  const have: Record<string, string> = { ...s.labels, [LABELS.service]: service, 'com.docker.compose.service': service };
   return Object.entries(want).every(([k, v]) => {
     if (k === LABELS.project || k === 'com.docker.compose.project') return project === undefined || v === project;
+    if (k === 'com.docker.compose.container-number') return /^\d+$/.test(v) && +v >= 1 && +v <= Math.max(1, s.replicas);
     return have[k] === v;
   });
 }

@@ -128,8 +128,14 @@ export const DependsOn = z
       : Object.fromEntries(Object.entries(v).map(([s, d]) => [s, d.condition ?? 'service_started'])),
   );
 
+/** A service's networks: a list, or a mapping with aliases and static addresses per network. */
 export const ServiceNetworks = z
-  .union([z.array(z.string()), z.record(z.string(), strict({ aliases: z.array(z.string()).optional() }).nullable())])
-  .transform((v): Record<string, string[]> =>
-    Array.isArray(v) ? Object.fromEntries(v.map((n) => [n, []])) : Object.fromEntries(Object.entries(v).map(([n, o]) => [n, o?.aliases ?? []])),
+  .union([
+    z.array(z.string()),
+    z.record(z.string(), strict({ aliases: z.array(z.string()).optional(), ipv4_address: z.ipv4().optional(), ipv6_address: z.ipv6().optional() }).nullable()),
+  ])
+  .transform((v): Record<string, { aliases: string[]; ipv4Address?: string; ipv6Address?: string }> =>
+    Array.isArray(v)
+      ? Object.fromEntries(v.map((n) => [n, { aliases: [] }]))
+      : Object.fromEntries(Object.entries(v).map(([n, o]) => [n, { aliases: o?.aliases ?? [], ipv4Address: o?.ipv4_address, ipv6Address: o?.ipv6_address }])),
   );

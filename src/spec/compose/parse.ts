@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -6,7 +6,9 @@ import { FaultlineError, ValidationError } from '../../errors';
 import { formatPath } from '../issues';
 import { DependsOn, Healthcheck, ServiceNetworks, VolumeRef } from './fields';
 import { type ComposePolicy, bindRefusal, policyFromEnv, realPath, within } from './mount-policy';
-import { ComposeModel } from './schema';
+import { type Vars, interpolate, parseEnvFile } from './interpolate';
+import { REFUSED_SERVICE_KEYS } from './runtime-fields';
+import { ComposeModel, REFUSED_TOP_KEYS } from './schema';
 
 /**
  * Runs on the raw data, field by field, so a reference problem is reported together with every
@@ -47,7 +49,10 @@ function composeProblems(issues: z.core.$ZodIssue[], base: PropertyKey[] = []): 
   return issues.flatMap((i): string[] => {
     const path = [...base, ...i.path];
     if (i.code === 'unrecognized_keys') {
-      return i.keys.map((k) => `${formatPath([...path, k])}: unsupported compose key "${k}" (${i.message})`);
+      const refused = path.length === 0 ? REFUSED_TOP_KEYS : path.length === 2 && path[0] === 'services' ? REFUSED_SERVICE_KEYS : {};
+      return i.keys.map((k) =>
+        k in refused ? `${formatPath([...path, k])}: "${k}" is ${refused[k]}` : `${formatPath([...path, k])}: unsupported compose key "${k}" (${i.message})`,
+      );
     }
     if (i.code === 'invalid_union' && i.errors.length > 0) {
       const types = i.errors.map((e) => (e.length === 1 && e[0].code === 'invalid_type' && e[0].path.length === 0 ? e[0].expected : undefined));
@@ -59,22 +64,86 @@ function composeProblems(issues: z.core.$ZodIssue[], base: PropertyKey[] = []): 
   });
 }
 
-/** Validates compose text; bind sources are resolved against `baseDir` (the compose file's folder). */
-export function parseCompose(text: string, source: string, baseDir: string, policy: ComposePolicy = policyFromEnv()): ComposeModel {
+/**
+ * Validates compose text; bind sources and env files are resolved against `baseDir` (the compose
+ * file's folder). `vars` are the interpolation values (`loadComposeFile` passes the process
+ * environment over the `.env` file); without them every `${VAR}` is unset.
+ */
+export function parseCompose(text: string, source: string, baseDir: string, policy: ComposePolicy = policyFromEnv(), vars: Vars = {}): ComposeModel {
   const doc = parseDocument(text, { merge: true, uniqueKeys: true });
   if (doc.errors.length > 0) throw new ValidationError(source, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ValidationError(source, ['(root): expected a mapping with "services"']);
-  const clean = withoutExtensions(data as Record<string, unknown>);
+  const interpolated = interpolate(withoutExtensions(data as Record<string, unknown>), vars);
+  if (interpolated.problems.length > 0) throw new ValidationError(source, interpolated.problems);
+  const clean = interpolated.value as Record<string, unknown>;
   const r = ComposeModel.safeParse(clean);
   const problems = [...(r.success ? [] : composeProblems(r.error.issues)), ...crossReferences(clean)];
   if (!r.success || problems.length > 0) throw new ValidationError(source, [...new Set(problems)]);
   for (const s of Object.values(r.data.services)) {
     for (const m of s.volumes) if (m.type === 'bind' && !isAbsolute(m.source)) m.source = resolve(baseDir, m.source);
   }
-  const refused = [...mountProblems(r.data, baseDir, policy), ...reservedLabels(r.data)];
+  const refused = [
+    ...mountProblems(r.data, baseDir, policy),
+    ...volumeDriverProblems(r.data, baseDir, policy),
+    ...reservedLabels(r.data),
+    ...replicaProblems(r.data),
+    ...readEnvFiles(r.data, baseDir, policy, vars),
+  ];
   if (refused.length > 0) throw new ValidationError(source, refused);
-  return { ...r.data, source, baseDir };
+  return { ...r.data, warnings: interpolated.warnings, source, baseDir };
+}
+
+/** env_file entries are read now, in order, under the service's own `environment`. Their paths obey the bind-mount rule: their content enters the container. */
+function readEnvFiles(model: z.output<typeof ComposeModel>, baseDir: string, policy: ComposePolicy, vars: Vars): string[] {
+  const problems: string[] = [];
+  for (const [name, svc] of Object.entries(model.services)) {
+    const merged: Record<string, string> = {};
+    svc.envFiles.forEach((f, i) => {
+      const at = `services.${name}.env_file${svc.envFiles.length > 1 || i > 0 ? `[${i}]` : ''}`;
+      const path = resolve(baseDir, f.path);
+      const why = bindRefusal(path, baseDir, policy);
+      if (why) return void problems.push(`${at}: ${why.replace(/^bind mount of/, 'env file')}`);
+      if (!existsSync(path)) return void (f.required ? problems.push(`${at}: env file ${path} does not exist`) : undefined);
+      const r = parseEnvFile(readFileSync(path, 'utf8'), f.path, vars);
+      problems.push(...r.problems.map((p) => `${at}: ${p}`));
+      Object.assign(merged, r.values);
+    });
+    svc.environment = { ...merged, ...svc.environment };
+  }
+  return problems;
+}
+
+/**
+ * A local volume's driver options can mount a host folder (`o: bind`, `device: /path`), so the
+ * device obeys the bind-mount rule; `tmpfs` is fine; anything else (nfs, a block device) is refused.
+ */
+function volumeDriverProblems(model: z.output<typeof ComposeModel>, baseDir: string, policy: ComposePolicy): string[] {
+  return Object.entries(model.volumes).flatMap(([name, v]) => {
+    const o = v.options;
+    if (Object.keys(o).length === 0) return [];
+    const at = `volumes.${name}.driver_opts`;
+    const bind = (o.o ?? '').split(',').includes('bind');
+    if (o.type === 'tmpfs' && !bind) return [];
+    if ((o.type === 'none' || o.type === undefined) && bind && o.device) {
+      const why = bindRefusal(resolve(baseDir, o.device), baseDir, policy);
+      return why ? [`${at}.device: ${why}`] : [];
+    }
+    return [`${at}: only "type: tmpfs" or a bind of a host folder ("type: none", "o: bind", "device: ./dir") are supported; other types mount devices or network shares`];
+  });
+}
+
+/** One name, one fixed host port and one static address cannot be shared by several containers. */
+function replicaProblems(model: z.output<typeof ComposeModel>): string[] {
+  return Object.entries(model.services).flatMap(([name, s]) => {
+    if (s.replicas <= 1) return [];
+    const at = `services.${name}`;
+    return [
+      ...(s.containerName ? [`${at}.container_name: a service with ${s.replicas} replicas cannot give them all one container name`] : []),
+      ...s.ports.flatMap((p, i) => (p.hostPort !== undefined ? [`${at}.ports[${i}]: host port ${p.hostPort} cannot be bound by ${s.replicas} replicas; leave the host port out`] : [])),
+      ...Object.keys(s.addresses).map((n) => `${at}.networks.${n}: a static address cannot be given to ${s.replicas} replicas`),
+    ];
+  });
 }
 
 function mountProblems(model: z.output<typeof ComposeModel>, baseDir: string, policy: ComposePolicy): string[] {
@@ -118,7 +187,7 @@ function withoutExtensions(data: Record<string, unknown>): Record<string, unknow
  */
 const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
 
-export function loadComposeFile(given: string, policy?: ComposePolicy): ComposeModel {
+export function loadComposeFile(given: string, policy?: ComposePolicy, env: NodeJS.ProcessEnv = process.env): ComposeModel {
   const path = isAbsolute(given) ? given : resolve(PROJECT_ROOT, given);
   if (policy?.composeRoots) {
     // Judged on the real path, so a link inside a root cannot lead out of it; nothing is read first.
@@ -136,5 +205,18 @@ export function loadComposeFile(given: string, policy?: ComposePolicy): ComposeM
   } catch (e) {
     throw new ValidationError(path, [`cannot read the compose file: ${(e as Error).message}`]);
   }
-  return parseCompose(text, path, dirname(resolve(path)), policy);
+  const baseDir = dirname(resolve(path));
+  return parseCompose(text, path, baseDir, policy, interpolationVars(baseDir, env));
+}
+
+/**
+ * What `${VAR}` sees, as with compose: the `.env` file beside the compose file, overridden by the
+ * environment of the process reading it (the CLI for plan and preflight, the worker for a run).
+ */
+export function interpolationVars(baseDir: string, env: NodeJS.ProcessEnv = process.env): Vars {
+  const file = resolve(baseDir, '.env');
+  if (!existsSync(file)) return { ...env };
+  const r = parseEnvFile(readFileSync(file, 'utf8'), file, env);
+  if (r.problems.length > 0) throw new ValidationError(file, r.problems);
+  return { ...r.values, ...env };
 }

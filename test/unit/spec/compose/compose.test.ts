@@ -56,8 +56,8 @@ describe('parseCompose: the supported subset', () => {
     expect(model.services.db.networks).toEqual({ back: ['database', 'pg'] });
     expect(model.services.api.networks).toEqual({ front: [], back: [] });
     expect(model.services.worker.networks).toEqual({ default: [] });
-    expect(model.networks.back).toEqual({ internal: true, labels: { team: 'chaos' } });
-    expect(model.networks.default).toEqual({ internal: false, labels: {} });
+    expect(model.networks.back).toMatchObject({ internal: true, labels: { team: 'chaos' }, options: {} });
+    expect(model.networks.default).toMatchObject({ internal: false, labels: {}, options: {} });
     expect(model.services.api.dependsOn).toEqual({ db: 'service_healthy', cache: 'service_started' });
     expect(model.services.worker.dependsOn).toEqual({ db: 'service_started' });
   });
@@ -96,19 +96,22 @@ describe('parseCompose: ports', () => {
 
 describe('parseCompose: rejections', () => {
   it('names an unsupported key, its path and the supported keys', () => {
-    const problems = problemsOf(() => parse('services:\n  nats-1:\n    image: x\n    privileged: true\n'));
-    expect(problems).toEqual([
-      'services.nats-1.privileged: unsupported compose key "privileged" (supported: image, command, entrypoint, environment, ports, ' +
-        'networks, volumes, healthcheck, depends_on, profiles, labels, container_name, hostname)',
+    const problems = problemsOf(() => parse('services:\n  nats-1:\n    image: x\n    bogus: true\n'));
+    expect(problems).toEqual([expect.stringMatching(/^services\.nats-1\.bogus: unsupported compose key "bogus" \(supported: image, command, entrypoint, environment, env_file, ports, /)]);
+  });
+
+  it('refuses a key that would give the container the host with its path and reason', () => {
+    expect(problemsOf(() => parse('services:\n  nats-1:\n    image: x\n    privileged: true\n'))).toEqual([
+      'services.nats-1.privileged: "privileged" is refused: a privileged container has every capability and the host\'s devices, which gives it the worker\'s host',
     ]);
   });
 
   it('reports every problem of a file at once', () => {
     const problems = problemsOf(() => loadComposeFile(join(FIXTURES, 'unsupported.yml')));
     const at = (prefix: string) => problems.filter((p) => p.startsWith(prefix));
-    expect(at('configs: unsupported compose key "configs" (supported: name, version, services, networks, volumes)')).toHaveLength(1);
-    expect(at('services.nats-1.privileged: unsupported compose key')).toHaveLength(1);
-    expect(at('services.nats-1.restart: unsupported compose key')).toHaveLength(1);
+    expect(at('configs: "configs" is not supported: mount the file')).toHaveLength(1);
+    expect(at('services.nats-1.privileged: "privileged" is refused')).toHaveLength(1);
+    expect(at('services.nats-1.restart: expected "no", "always"')).toHaveLength(1);
     expect(at('services.nats-1.healthcheck.start_interval: unsupported compose key "start_interval" (supported: test,')).toHaveLength(1);
     expect(at('services.nats-1.healthcheck.test: test must be')).toHaveLength(1);
     expect(at('services.nats-1.healthcheck.interval: expected a duration')).toHaveLength(1);
@@ -130,7 +133,7 @@ describe('parseCompose: rejections', () => {
     ['volumes: ["./d:relative"]', 'services.s.volumes[0]: volume target "relative" must be an absolute path'],
     ['depends_on: { s: { condition: service_started } }', 'services.s.depends_on.s: unknown service "s"'],
     ['depends_on: { t: { condition: service_completed_successfully } }', 'services.s.depends_on.t.condition:'],
-    ['networks: { n: { ipv4_address: 10.0.0.2 } }', 'services.s.networks.n.ipv4_address: unsupported compose key "ipv4_address" (supported: aliases)'],
+    ['networks: { n: { priority: 3 } }', 'services.s.networks.n.priority: unsupported compose key "priority" (supported: aliases, ipv4_address, ipv6_address)'],
   ])('rejects %s', (body, message) => {
     expect(problemsOf(() => parse(service(body))).join('\n')).toContain(message);
   });
