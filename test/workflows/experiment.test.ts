@@ -76,6 +76,24 @@ test('abort during a fault restores it and ends aborted', async () => {
   expect(w.clean()).toBe(true);
 });
 
+test('an abort while the inject is in flight lets it land, records it, then restores it', async () => {
+  const w = new FakeWorld(['a']);
+  w.injectDelayMs = 1500;
+  const j = await run(w, spec({ method: [{ fault: { kind: 'container-pause', target: { service: 'a' } }, duration: '5m' }] }), async (id) => {
+    while (!w.calls.includes('inject:method[0]')) await new Promise((r) => setTimeout(r, 20));
+    await h.client.workflow.getHandle(id).signal(abortSignal, 'abort mid-inject');
+  });
+  expect(j.outcome).toBe('aborted');
+  // The restore starts only after the inject has landed; otherwise the pause would be applied after its restore.
+  const landed = w.calls.indexOf('inject-landed:method[0]');
+  const restored = w.calls.indexOf('restore:method[0]');
+  expect(landed).toBeGreaterThanOrEqual(0);
+  expect(restored).toBeGreaterThan(landed);
+  expect(j.faults[0].injectedAt).toEqual(expect.any(Number));
+  expect(j.faults[0].restore).toBe('restored');
+  expect(w.clean()).toBe(true);
+});
+
 test('cancelling the workflow still restores', async () => {
   const w = new FakeWorld(['a']);
   const j = await run(w, spec({ method: [{ fault: { kind: 'container-stop', target: { service: 'a' } } }, { wait: '5m' }] }), async (id) => {

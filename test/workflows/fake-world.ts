@@ -23,6 +23,8 @@ export class FakeWorld {
   /** Apply the fault, then fail the inject without retry: a half-applied inject. */
   failInjectAfterApply = false;
   failRestore = false;
+  /** A slow inject: the run can be aborted while it is in flight (it then logs `inject-landed:`). */
+  injectDelayMs = 0;
   /** A slow restore: the negative control for the stop condition's restore bound. */
   restoreDelayMs = 0;
   probeOk = true;
@@ -95,7 +97,9 @@ export class FakeWorld {
       injectFault: async (rec) => {
         this.calls.push(`inject:${rec.stepPath}`);
         if (rec.deadlineAt !== undefined) this.deadlines.set(rec.stepPath, rec.deadlineAt);
+        if (this.injectDelayMs > 0) await new Promise((r) => setTimeout(r, this.injectDelayMs));
         this.apply(rec);
+        if (this.injectDelayMs > 0) this.calls.push(`inject-landed:${rec.stepPath}`);
         if (this.failInjectAfterApply) throw ApplicationFailure.nonRetryable('inject blew up halfway', 'FakeInjectFailure');
         return { injectedAt: Date.now(), details: rec.targets.map((t) => `${t.name}: ${rec.kind}`) };
       },
