@@ -14,7 +14,7 @@ import { parseExperiment, plainMessages } from '../spec/parse';
 import { type Chain, type ChainStep, parseChain } from '../spec/chain';
 import { CHAIN_HINT, type ChainFileStep, ChainFileShape, chainHints, looksLikeChain } from '../spec/chain-file';
 import { flattenIssues } from '../spec/issues';
-import { loadExperimentFile } from '../spec/load';
+import { loadExperimentFile, readYamlFile } from '../spec/load';
 import { checkAgainstStack } from '../activities/stack/check';
 import { SCENARIO_TYPES } from '../workflows/scenario-types.generated';
 import { scenarioType } from '../workflows/chain-children';
@@ -46,18 +46,7 @@ export function knownScenarios(): string[] {
 }
 
 export function loadChainFile(file: string): LoadedChain {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ValidationError(file, [`cannot read the file: ${(e as Error).message}`]);
-  }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e) => `YAML line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
-    throw new ValidationError(file, problems, 'fix the YAML syntax first; nothing else was checked');
-  }
-  return parseChainFile(doc.toJS(), file);
+  return parseChainFile(readYamlFile(file), file);
 }
 
 /** Validates chain-file data; `file` names the source and is the folder relative paths start from. */

@@ -7,6 +7,23 @@ import { SCENARIO_HINT, parseExperiment } from './parse';
 
 /** Reads a YAML (or JSON) scenario file and resolves the stack's compose path against its folder. */
 export function loadExperimentFile(file: string): Experiment {
+  const data = readYamlFile(file);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const got = data === null || data === undefined ? 'the file is empty' : `got ${Array.isArray(data) ? 'a list' : `a ${typeof data}`}`;
+    throw new ValidationError(file, [`(root): expected a mapping with name, hypothesis and method; ${got}`], SCENARIO_HINT);
+  }
+  const exp = parseExperiment(data, file);
+  if (exp.stack && !isAbsolute(exp.stack.compose)) {
+    exp.stack.compose = resolve(dirname(resolve(file)), exp.stack.compose);
+  }
+  return exp;
+}
+
+/**
+ * Reads one YAML (or JSON) document from a scenario or chain file; an unreadable file or a syntax
+ * error is a ValidationError naming each problem's line and column.
+ */
+export function readYamlFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -18,16 +35,7 @@ export function loadExperimentFile(file: string): Experiment {
   if (doc.errors.length > 0) {
     throw new ValidationError(file, doc.errors.map((e) => yamlProblem(e, text)), 'fix the YAML syntax first; nothing else was checked');
   }
-  const data: unknown = doc.toJS();
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    const got = data === null || data === undefined ? 'the file is empty' : `got ${Array.isArray(data) ? 'a list' : `a ${typeof data}`}`;
-    throw new ValidationError(file, [`(root): expected a mapping with name, hypothesis and method; ${got}`], SCENARIO_HINT);
-  }
-  const exp = parseExperiment(data, file);
-  if (exp.stack && !isAbsolute(exp.stack.compose)) {
-    exp.stack.compose = resolve(dirname(resolve(file)), exp.stack.compose);
-  }
-  return exp;
+  return doc.toJS();
 }
 
 /** `YAML line 4, column 3: duplicate key "method"`: the position first, since that is where the fix goes. */
