@@ -5,15 +5,17 @@
  * probe's latency; a probe slower than its interval starts again at once, never in a burst.
  *
  * Every sample goes to the series file (artifacts/series.ts); the heartbeat carries a compact
- * ProberProgress. A retry after a dead worker resumes from the last heartbeat: the sequence numbers
- * and the failure streak go on, and the time nothing was sampled is written as a gap. When an
+ * ProberProgress. A retry after a dead worker resumes from the last heartbeat (or from the series
+ * file, when it is on this host and newer): the sequence numbers and the failure streak go on, and
+ * the time nothing was sampled is written as a gap. When an
  * `abortOnFail` probe's streak reaches `stopAfter`, the prober tells the workflow at once (a signal,
  * see proberActivity below), once per run (the first hit ends the method), and goes on sampling, so recovery is
  * still recorded. It stops when the workflow
  * asks through the stop file, or when the activity is cancelled.
  */
 import { Context } from '@temporalio/activity';
-import { type SeriesLine, SeriesWriter, seriesFile, seriesStopRequested } from '../artifacts/series';
+import { existsSync } from 'node:fs';
+import { type ParsedSeries, type SeriesLine, SeriesWriter, readSeries, seriesFile, seriesStopRequested } from '../artifacts/series';
 import type { Clock } from '../ports';
 import { PROBER_TRIPPED_SIGNAL, type ProberInput, type ProberProgress, type ProberTrip, type Sample } from '../types';
 
@@ -45,12 +47,12 @@ export async function runProber(input: ProberInput, o: ProberOptions): Promise<P
   const everyMs = Math.max(MIN_INTERVAL_MS, input.everyMs);
   const pollMs = o.pollMs ?? 50;
   const file = seriesFile(o.artifactsRoot, input.workflowId, input.index, input.id);
+  const p = resumeFrom(o.resume, existsSync(file) ? readSeries(file) : undefined, o.attempt);
   const out = new SeriesWriter(file);
   const write = (l: SeriesLine) => out.write(l);
-  const p: ProberProgress = o.resume ? { ...o.resume, attempt: o.attempt } : freshProgress(o.attempt);
   const startedAt = o.clock.now();
   write({ type: 'start', at: startedAt, attempt: o.attempt, everyMs });
-  const resumedFrom = o.resume?.last?.at;
+  const resumedFrom = p.last?.at;
   if (resumedFrom !== undefined) {
     const missed = Math.max(0, Math.floor((startedAt - resumedFrom) / everyMs) - 1);
     write({ type: 'gap', from: resumedFrom, to: startedAt, missed, attempt: o.attempt });
@@ -91,6 +93,22 @@ export async function runProber(input: ProberInput, o: ProberOptions): Promise<P
     out.close();
   }
   o.heartbeat(p);
+  return p;
+}
+
+/**
+ * Where a retry picks up: the last heartbeat, or the series file when it holds later samples (the
+ * heartbeat the server kept can be a few seconds old; the file is on this host when the retry is).
+ */
+function resumeFrom(beat: ProberProgress | undefined, written: ParsedSeries | undefined, attempt: number): ProberProgress {
+  const lastSeq = written?.samples.at(-1)?.seq ?? 0;
+  if (!written || lastSeq <= (beat?.seq ?? 0)) return beat ? { ...beat, attempt } : freshProgress(attempt);
+  const p: ProberProgress = { ...freshProgress(attempt), tripped: beat?.tripped ?? false, late: beat?.late ?? 0, gaps: written.gaps.length };
+  for (const s of written.samples) {
+    const { seq, ...sample } = s;
+    p.seq = Math.max(p.seq, seq);
+    record(p, sample);
+  }
   return p;
 }
 

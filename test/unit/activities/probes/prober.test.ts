@@ -137,6 +137,21 @@ test('a retry resumes from the last heartbeat: sequence and streak go on after a
   expect(after).toMatchObject({ attempt: 2, seq: 4, gaps: 1 });
 });
 
+test('a retry whose last heartbeat is older than the file resumes from the file: no sequence number repeats', async () => {
+  const clock = new FakeClock(1_000_000);
+  const inp = input();
+  const file = seriesFile(root, inp.workflowId, 0, 'up');
+  const o1 = options(clock, scripted(clock, file, [true, true, true, false]));
+  await runProber(inp, o1);
+  rmSync(seriesStopFile(file));
+  // The server kept the heartbeat after the first sample only.
+  const stale = o1.beats.find((b) => b.seq === 1)!;
+  clock.current += 1000;
+  const after = await runProber(inp, options(clock, scripted(clock, file, [false]), { attempt: 2, resume: stale }));
+  expect(readSeries(file).samples.map((s) => s.seq)).toEqual([1, 2, 3, 4, 5]);
+  expect(after).toMatchObject({ seq: 5, ok: 3, failed: 2, streak: 2, gaps: 1 });
+});
+
 test('cancellation ends the loop with a stop line', async () => {
   const clock = new FakeClock();
   const inp = input();
