@@ -3,11 +3,12 @@
  * dead one, the retry starts from the last heartbeat, the sequence numbers go on with no repeat,
  * and the time nothing was sampled is a gap in the journal's series. Real dev server, real worker
  * processes (node bin/faultline.js worker, so `npm run build` first), a tcp probe against a
- * listener on loopback; the fault is a process-kill of a copy of `sleep` this test starts.
+ * listener on loopback; the fault is a process-kill of a copy of `sleep` this test starts, which
+ * the restore starts again through the workers' policy.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ let server: Server;
 let port: number;
 const name = `flpk${randomBytes(4).toString('hex')}`;
 const workers = new WorkerPool(() => artifacts);
-const hostProcessesBefore = process.env.FAULTLINE_HOST_PROCESSES;
+const configBefore = process.env.FAULTLINE_WORKER_CONFIG;
 
 beforeAll(async () => {
   t = await startTestTemporal();
@@ -35,13 +36,16 @@ beforeAll(async () => {
   server = createServer((socket) => socket.end());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as { port: number }).port;
-  // The worker processes inherit it: their policy allows this one host process and nothing else.
-  process.env.FAULTLINE_HOST_PROCESSES = name;
+  // The worker processes inherit it: their policy allows this one host process, and its restart.
+  const config = join(artifacts, 'worker.json');
+  const bin = join(artifacts, name);
+  writeFileSync(config, JSON.stringify({ hostFaults: { enabled: true, processes: [name], restarts: { sleeper: [bin, '300'] } } }));
+  process.env.FAULTLINE_WORKER_CONFIG = config;
 });
 
 afterAll(async () => {
-  if (hostProcessesBefore === undefined) delete process.env.FAULTLINE_HOST_PROCESSES;
-  else process.env.FAULTLINE_HOST_PROCESSES = hostProcessesBefore;
+  if (configBefore === undefined) delete process.env.FAULTLINE_WORKER_CONFIG;
+  else process.env.FAULTLINE_WORKER_CONFIG = configBefore;
   await workers.killAll();
   for (const pid of await hostOps.find({ name })) hostOps.signal(pid, 'SIGKILL');
   await new Promise((resolve) => server?.close(resolve));
@@ -58,7 +62,7 @@ test('SIGKILL of the worker running a prober: it resumes on another worker and t
     probes: { up: { kind: 'tcp', host: '127.0.0.1', port, timeout: '1s' } },
     steadyState: [{ probe: 'up' }],
     continuous: [{ probe: 'up', every: '200ms' }],
-    method: [{ fault: { kind: 'process-kill', process: { name } } }, { wait: '25s' }],
+    method: [{ fault: { kind: 'process-kill', process: { name }, restart: 'sleeper' } }, { wait: '25s' }],
   };
   const a = await workers.spawn(t.address, 'prober-a');
   const workflowId = `prober-crash-${randomBytes(4).toString('hex')}`;
@@ -70,6 +74,7 @@ test('SIGKILL of the worker running a prober: it resumes on another worker and t
   await workers.spawn(t.address, 'prober-b');
   const journal = (await handle.result()) as Journal;
 
+  expect(journal.reasons).toEqual([]);
   expect(journal.outcome).toBe('passed');
   const series = journal.continuous[0];
   expect(series.gaps).toHaveLength(1);
