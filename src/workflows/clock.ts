@@ -27,10 +27,14 @@ const timing = proxyActivities<Activities>({
  * run as a sleep activity raced against the interruption (which then cancels it); longer ones, and
  * runs recorded before the patch, on a workflow timer.
  */
-async function timedWait(ms: number, interrupted: () => boolean, what: string): Promise<boolean> {
+async function timedWait(ms: number, interrupted: () => boolean, what: string, endsAt: number): Promise<boolean> {
   if (ms >= SHORT_WAIT_MS || !patched(PATCH_SHORT_WAITS_ON_WORKER)) return condition(interrupted, ms);
   const scope = new CancellationScope();
-  const slept = scope.run(() => timing.sleepFor.executeWithOptions(summary(`${what}: ${formatMs(ms)} on the worker's clock`), [{ ms }]));
+  const slept = scope.run(() => timing.sleepFor.executeWithOptions(
+      // A worker that dies mid-sleep is given up on 2 s past the wait, and the retry sleeps again.
+      { ...summary(`${what}: ${formatMs(ms)} on the worker's clock`), startToCloseTimeout: ms + 2000 },
+      [{ ms, until: endsAt }],
+    ));
   const woke = scope.run(() => condition(interrupted));
   try {
     return await Promise.race([slept.then(() => false), woke.then(() => true)]);
@@ -101,24 +105,30 @@ export class MethodClock {
     if (this.paused) await condition(() => !this.paused);
   }
 
-  /** A wait or a fault window of `ms` that pauses and extensions change. */
-  async wait(ms: number, what: string): Promise<void> {
+  /**
+   * A wait or a fault window of `ms` that pauses and extensions change. `from`, when given, is when the window really began (a fault window: when its inject landed, on
+   * the worker's clock); a short window is then timed to end `ms` after it, not after this call.
+   */
+  async wait(ms: number, what: string, from?: number): Promise<void> {
     const w: Window = { what, remainingMs: ms, since: Date.now() };
+    let endsAt = (from ?? w.since) + ms;
     this.open.add(w);
     try {
       for (;;) {
         if (this.paused) {
           await condition(() => !this.paused);
           w.since = Date.now();
+          endsAt = w.since + w.remainingMs;
           continue;
         }
         if (w.remainingMs <= 0) return;
         const seen = this.version;
-        const interrupted = await timedWait(w.remainingMs, () => this.version !== seen, what);
+        const interrupted = await timedWait(w.remainingMs, () => this.version !== seen, what, endsAt);
         const now = Date.now();
         if (!interrupted) return;
         w.remainingMs -= now - w.since;
         w.since = now;
+        endsAt = now + w.remainingMs;
       }
     } finally {
       this.open.delete(w);
