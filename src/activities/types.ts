@@ -185,9 +185,7 @@ export interface ProberProgress {
   gaps: number;
 }
 
-/** Signal a prober sends its own workflow when its stop condition trips. */
-export const PROBER_TRIPPED_SIGNAL = 'faultlineProberTripped';
-
+/** What a prober signals its workflow (PROBER_TRIPPED_SIGNAL, src/temporal/prober-signal.ts) when its stop condition trips. */
 export interface ProberTrip {
   index: number;
   /** The sample that made the streak reach `stopAfter`. */

@@ -13,9 +13,10 @@
  */
 import { CancellationScope, defineSignal, isCancellation, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { PROBER_TRIPPED_SIGNAL, type ProberTrip, type Sample, type StackHandle } from '../activities/types';
+import type { ProberTrip, Sample, StackHandle } from '../activities/types';
 import type { ProbeRecord } from '../report/journal';
 import { type Experiment, continuousId, formatMs, probeLabel, resolveProbe, toMs } from '../spec';
+import { PROBER_TRIPPED_SIGNAL } from '../temporal/prober-signal';
 import { probing, quick, summary } from './proxies';
 import type { RunRecorder } from './recorder';
 

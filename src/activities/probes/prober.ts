@@ -17,7 +17,8 @@ import { Context } from '@temporalio/activity';
 import { existsSync } from 'node:fs';
 import { type ParsedSeries, type SeriesLine, SeriesWriter, readSeries, seriesFile, seriesStopRequested } from '../artifacts/series';
 import type { Clock } from '../ports';
-import { PROBER_TRIPPED_SIGNAL, type ProberInput, type ProberProgress, type ProberTrip, type Sample } from '../types';
+import { PROBER_TRIPPED_SIGNAL } from '../../temporal/prober-signal';
+import type { ProberInput, ProberProgress, ProberTrip, Sample } from '../types';
 
 export interface ProberOptions {
   artifactsRoot: string;
