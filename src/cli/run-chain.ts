@@ -42,7 +42,7 @@ export async function runChainCommand(file: string, opts: RunOptions, out: Outpu
   let workerRun: Promise<void> | undefined;
   try {
     if (opts.worker) {
-      out.info('bundling workflows and starting a worker on task queue "faultline"');
+      out.info('starting a worker on task queue "faultline"');
       const connection = await NativeConnection.connect({ address: session.settings.address });
       worker = await createWorker({ connection, namespace: session.settings.namespace, artifactsRoot: artifactsRoot(), docker, policy });
       workerRun = worker.run().finally(() => connection.close());
