@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { hostOps } from '../src/activities/host/processes';
-import { DEFAULT_POLICY } from '../src/activities/policy';
+import { DEFAULT_POLICY, withHostPorts } from '../src/activities/policy';
 import { systemClock } from '../src/activities/ports';
 import { runProbe } from '../src/activities/probes';
 import type { Sample } from '../src/activities/types';
@@ -121,7 +121,7 @@ async function main(): Promise<number> {
     taskQueue,
     artifactsRoot: dir,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: join(__dirname, '..', '..', 'src', 'workflows', 'index.ts'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } }),
-    policy: { ...DEFAULT_POLICY, hostFaults: { enabled: true, processes: [proc], restarts: { sleeper: [bin, '3600'] } } },
+    policy: withHostPorts({ ...DEFAULT_POLICY, hostFaults: { enabled: true, processes: [proc], restarts: { sleeper: [bin, '3600'] } } }, [port]),
   });
   const bench = new Bench(t, worker, taskQueue, proc);
   const probeInput = { kind: 'tcp' as const, host: '127.0.0.1', port, timeout: '1s' };

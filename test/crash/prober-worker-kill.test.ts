@@ -36,10 +36,10 @@ beforeAll(async () => {
   server = createServer((socket) => socket.end());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as { port: number }).port;
-  // The worker processes inherit it: their policy allows this one host process, and its restart.
+  // The worker processes inherit it: their policy allows this one host process, its restart, and the listener's port.
   const config = join(artifacts, 'worker.json');
   const bin = join(artifacts, name);
-  writeFileSync(config, JSON.stringify({ hostFaults: { enabled: true, processes: [name], restarts: { sleeper: [bin, '300'] } } }));
+  writeFileSync(config, JSON.stringify({ hostFaults: { enabled: true, processes: [name], restarts: { sleeper: [bin, '300'] } }, probes: { hostPorts: [port] } }));
   process.env.FAULTLINE_WORKER_CONFIG = config;
 });
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { hostOps } from '../../src/activities/host/processes';
-import { DEFAULT_POLICY } from '../../src/activities/policy';
+import { DEFAULT_POLICY, withHostPorts } from '../../src/activities/policy';
 import type { Journal } from '../../src/report/journal';
 import type { ExperimentInput } from '../../src/spec';
 import { createWorker } from '../../src/worker/create';
@@ -63,7 +63,8 @@ test('a 250 ms probe over a 3 s window samples at least 9 times, and the run sta
     taskQueue,
     artifactsRoot: dir,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows') }),
-    policy: { ...DEFAULT_POLICY, hostFaults: { enabled: true, processes: [name], restarts: { sleeper: [bin, '300'] } } },
+    // This host process and its restart, and the listener's port for the probe.
+    policy: withHostPorts({ ...DEFAULT_POLICY, hostFaults: { enabled: true, processes: [name], restarts: { sleeper: [bin, '300'] } } }, [port]),
   });
   const journal = (await worker.runUntil(t.client.workflow.execute('experiment', { taskQueue, workflowId: taskQueue, args: [exp] }))) as Journal;
 
