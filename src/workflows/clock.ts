@@ -30,11 +30,9 @@ const timing = proxyActivities<Activities>({
 async function timedWait(ms: number, interrupted: () => boolean, what: string, endsAt: number): Promise<boolean> {
   if (ms >= SHORT_WAIT_MS || !patched(PATCH_SHORT_WAITS_ON_WORKER)) return condition(interrupted, ms);
   const scope = new CancellationScope();
-  const slept = scope.run(() => timing.sleepFor.executeWithOptions(
-      // A worker that dies mid-sleep is given up on 2 s past the wait, and the retry sleeps again.
-      { ...summary(`${what}: ${formatMs(ms)} on the worker's clock`), startToCloseTimeout: ms + 2000 },
-      [{ ms, until: endsAt }],
-    ));
+  // A worker that dies mid-sleep is given up on 2 s past the wait, and the retry sleeps again.
+  const options = { ...summary(`${what}: ${formatMs(ms)} on the worker's clock`), startToCloseTimeout: ms + 2000 };
+  const slept = scope.run(() => timing.sleepFor.executeWithOptions(options, [{ ms, until: endsAt }]));
   const woke = scope.run(() => condition(interrupted));
   try {
     return await Promise.race([slept.then(() => false), woke.then(() => true)]);
@@ -106,8 +104,9 @@ export class MethodClock {
   }
 
   /**
-   * A wait or a fault window of `ms` that pauses and extensions change. `from`, when given, is when the window really began (a fault window: when its inject landed, on
-   * the worker's clock); a short window is then timed to end `ms` after it, not after this call.
+   * A wait or a fault window of `ms` that pauses and extensions change. `from`, when given, is when
+   * the window really began (a fault window: when its inject landed, on the worker's clock); a short
+   * window is then timed to end `ms` after it, not after this call.
    */
   async wait(ms: number, what: string, from?: number): Promise<void> {
     const w: Window = { what, remainingMs: ms, since: Date.now() };
