@@ -87,8 +87,8 @@ export function seriesStopRequested(file: string): boolean {
   return existsSync(seriesStopFile(file));
 }
 
-/** 1 MiB of samples in the journal (the workflow result) across all series; the files hold the rest. */
-export const DEFAULT_INLINE_BYTES = 1 << 20;
+/** 512 KiB of samples in the journal (the workflow result, under Temporal's 2 MB payload limit with the rest of it) across all series; the files hold the rest. */
+export const DEFAULT_INLINE_BYTES = 512 * 1024;
 
 /**
  * The samples a journal carries for one series: all of them when they fit the budget; otherwise the

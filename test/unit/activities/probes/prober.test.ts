@@ -200,3 +200,15 @@ test('a series over the journal budget keeps the first, the last and both sides 
   expect(inlineSamples(all, 2000).map((x) => x.at)).toEqual([0, 399, 400, 599, 600, 999]);
   expect(freshProgress(3)).toMatchObject({ attempt: 3, seq: 0 });
 });
+
+test('stopProbers over the budget returns the totals and the changes, and says how many samples only the file holds', async () => {
+  const clock = new FakeClock();
+  const inp = input();
+  const file = seriesFile(root, inp.workflowId, 0, 'up');
+  const oks = [...Array(500).keys()].map((i) => !(i >= 200 && i < 300));
+  await runProber(inp, options(clock, scripted(clock, file, oks)));
+  const r = await stopProbers(root, async () => undefined, { workflowId: inp.workflowId, probes: [{ index: 0, id: 'up' }], timeoutMs: 0, maxInlineBytes: 2000 });
+  const s = r.series[0];
+  expect(s).toMatchObject({ total: 500, failed: 100, elided: 494 });
+  expect(s.samples.map((x) => x.ok)).toEqual([true, true, false, false, true, true]);
+});
