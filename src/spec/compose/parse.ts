@@ -25,7 +25,8 @@ function crossReferences(data: Record<string, unknown>): string[] {
   for (const [name, raw] of Object.entries(services).map(([n, s]) => [n, obj(s)] as const)) {
     const at = `services.${name}`;
     for (const n of Object.keys(ok(ServiceNetworks, raw.networks) ?? {})) {
-      if (!(n in networks)) problems.push(`${at}.networks.${n}: undefined network "${n}"; declare it under top-level "networks"`);
+      // `default` is the project's implicit network: a service may name it (with aliases) undeclared, as with compose.
+      if (!(n in networks) && n !== 'default') problems.push(`${at}.networks.${n}: undefined network "${n}"; declare it under top-level "networks"`);
     }
     (Array.isArray(raw.volumes) ? raw.volumes : []).forEach((v, i) => {
       const m = ok(VolumeRef, v);

@@ -62,6 +62,12 @@ describe('parseCompose: the supported subset', () => {
     expect(model.services.worker.dependsOn).toEqual({ db: 'service_started' });
   });
 
+  it('lets a service name the implicit default network (with aliases) without declaring it', () => {
+    const m = parse('services:\n  s:\n    image: x\n    networks:\n      default:\n        aliases: [alt]\n');
+    expect(m.services.s.networks).toEqual({ default: ['alt'] });
+    expect(Object.keys(m.networks)).toEqual(['default']);
+  });
+
   it('parses the chaos compose file of the repository', () => {
     const chaos = loadComposeFile(repoPath('infra/docker/docker-compose.chaos.yml'));
     expect(Object.keys(selectServices(chaos, ['chaos-nats']))).toEqual(['nats-1', 'nats-2', 'nats-3']);
