@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { FaultlineError, ValidationError } from '../../errors';
 import { formatPath } from '../issues';
 import { DependsOn, Healthcheck, ServiceNetworks, VolumeRef } from './fields';
+import { fileMountProblems, fileMounts } from './file-mounts';
 import { type ComposePolicy, bindRefusal, policyFromEnv, realPath, within } from './mount-policy';
 import { type Vars, interpolate, parseEnvFile } from './interpolate';
 import { REFUSED_SERVICE_KEYS } from './runtime-fields';
@@ -90,8 +91,12 @@ export function parseCompose(text: string, source: string, baseDir: string, poli
     ...reservedLabels(r.data),
     ...replicaProblems(r.data),
     ...readEnvFiles(r.data, baseDir, policy, vars),
+    ...fileMountProblems(r.data.files, r.data.services, baseDir, policy),
   ];
   if (refused.length > 0) throw new ValidationError(source, refused);
+  for (const svc of Object.values(r.data.services)) svc.volumes.push(...fileMounts(r.data.files, svc.files, baseDir));
+  const clashes = mountTargetClashes(r.data);
+  if (clashes.length > 0) throw new ValidationError(source, clashes);
   return { ...r.data, warnings: interpolated.warnings, source, baseDir };
 }
 
@@ -144,6 +149,20 @@ function replicaProblems(model: z.output<typeof ComposeModel>): string[] {
       ...s.ports.flatMap((p, i) => (p.hostPort !== undefined ? [`${at}.ports[${i}]: host port ${p.hostPort} cannot be bound by ${s.replicas} replicas; leave the host port out`] : [])),
       ...Object.keys(s.addresses).map((n) => `${at}.networks.${n}: a static address cannot be given to ${s.replicas} replicas`),
     ];
+  });
+}
+
+/** Two mounts (volumes, configs, secrets) on one container path: Docker would refuse the container at create. */
+function mountTargetClashes(model: z.output<typeof ComposeModel>): string[] {
+  return Object.entries(model.services).flatMap(([name, svc]) => {
+    const seen = new Set<string>();
+    const clashes: string[] = [];
+    for (const m of svc.volumes) {
+      const t = m.target.replace(/\/+$/, '') || '/';
+      if (seen.has(t)) clashes.push(`services.${name}: two mounts (volumes, configs or secrets) target ${t}`);
+      seen.add(t);
+    }
+    return clashes;
   });
 }
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { Command, DependsOn, Healthcheck, Labels, Port, ServiceNetworks, VolumeRef, keyValues, strict } from './fields';
+import { FileDef, FileRef } from './file-mounts';
 import {
   Bytes,
   Cpus,
@@ -36,6 +37,8 @@ const Service = strict({
   expose: Expose.optional(),
   networks: ServiceNetworks.optional(),
   volumes: z.array(VolumeRef).optional(),
+  configs: z.array(FileRef).optional(),
+  secrets: z.array(FileRef).optional(),
   tmpfs: Tmpfs.optional(),
   healthcheck: Healthcheck.optional(),
   depends_on: DependsOn.optional(),
@@ -106,7 +109,10 @@ const Service = strict({
     addresses: Object.fromEntries(
       Object.entries(networks).flatMap(([n, o]) => (o.ipv4Address || o.ipv6Address ? [[n, { IPv4Address: o.ipv4Address, IPv6Address: o.ipv6Address }]] : [])),
     ) as Record<string, { IPv4Address?: string; IPv6Address?: string }>,
+    /** Bind mounts and named volumes; `parse.ts` appends the read-only binds of configs and secrets. */
     volumes: s.volumes ?? [],
+    /** The service's configs and secrets references, turned into binds by `parse.ts`. */
+    files: { configs: s.configs ?? [], secrets: s.secrets ?? [] },
     healthcheck: s.healthcheck,
     dependsOn: s.depends_on ?? {},
     profiles: s.profiles ?? [],
@@ -183,8 +189,6 @@ const VolumeDef = strict({
 
 /** Top-level keys refused with a reason (the service-level ones are in runtime-fields.ts). */
 export const REFUSED_TOP_KEYS: Record<string, string> = {
-  configs: 'not supported: mount the file with a service volume ("./file:/path:ro")',
-  secrets: 'not supported: mount the file with a service volume ("./file:/run/secrets/name:ro")',
   include: 'not supported: one compose file per stack',
 };
 
@@ -195,6 +199,8 @@ export const ComposeModel = strict({
   services: z.record(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'service names use letters, digits, "_", "." and "-"'), Service),
   networks: z.record(z.string(), NetworkDef).optional(),
   volumes: z.record(z.string(), VolumeDef).optional(),
+  configs: z.record(z.string(), FileDef).optional(),
+  secrets: z.record(z.string(), FileDef).optional(),
 }).transform((f) => {
   const networks = Object.fromEntries(
     Object.entries(f.networks ?? {}).map(([n, d]) => [
@@ -216,6 +222,7 @@ export const ComposeModel = strict({
       { labels: d?.labels ?? {}, options: Object.fromEntries(Object.entries(d?.driver_opts ?? {}).map(([k, v]) => [k, String(v)])) },
     ]),
   );
-  return { name: f.name, services: f.services, networks, volumes, warnings: [] as string[] };
+  const files = { configs: f.configs ?? {}, secrets: f.secrets ?? {} };
+  return { name: f.name, services: f.services, networks, volumes, files, warnings: [] as string[] };
 });
 export type ComposeModel = z.output<typeof ComposeModel> & { source: string; baseDir: string };

@@ -115,7 +115,7 @@ describe('parseCompose: rejections', () => {
   it('reports every problem of a file at once', () => {
     const problems = problemsOf(() => loadComposeFile(join(FIXTURES, 'unsupported.yml')));
     const at = (prefix: string) => problems.filter((p) => p.startsWith(prefix));
-    expect(at('configs: "configs" is not supported: mount the file')).toHaveLength(1);
+    expect(at('include: "include" is not supported: one compose file per stack')).toHaveLength(1);
     expect(at('services.nats-1.privileged: "privileged" is refused')).toHaveLength(1);
     expect(at('services.nats-1.restart: expected "no", "always"')).toHaveLength(1);
     expect(at('services.nats-1.healthcheck.start_interval: unsupported compose key "start_interval" (supported: test,')).toHaveLength(1);
