@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { FaultlineError, ValidationError } from '../../errors';
 import { formatPath } from '../issues';
+import { buildProblems } from './build';
 import { DependsOn, Healthcheck, ServiceNetworks, VolumeRef } from './fields';
 import { fileMountProblems, fileMounts } from './file-mounts';
 import { type ComposePolicy, bindRefusal, policyFromEnv, realPath, within } from './mount-policy';
@@ -92,6 +93,7 @@ export function parseCompose(text: string, source: string, baseDir: string, poli
     ...replicaProblems(r.data),
     ...readEnvFiles(r.data, baseDir, policy, vars),
     ...fileMountProblems(r.data.files, r.data.services, baseDir, policy),
+    ...buildProblems(r.data.services, baseDir, policy),
   ];
   if (refused.length > 0) throw new ValidationError(source, refused);
   for (const svc of Object.values(r.data.services)) svc.volumes.push(...fileMounts(r.data.files, svc.files, baseDir));
@@ -183,6 +185,7 @@ function reservedLabels(model: z.output<typeof ComposeModel>): string[] {
       .map((k) => `${at}.labels.${k}: labels starting with "faultline." are Faultline's own and cannot be set in a compose file`);
   return [
     ...Object.entries(model.services).flatMap(([n, s]) => bad(`services.${n}`, s.labels)),
+    ...Object.entries(model.services).flatMap(([n, s]) => (s.build ? bad(`services.${n}.build`, s.build.labels) : [])),
     ...Object.entries(model.networks).flatMap(([n, d]) => bad(`networks.${n}`, d.labels)),
     ...Object.entries(model.volumes).flatMap(([n, d]) => bad(`volumes.${n}`, d.labels)),
   ];

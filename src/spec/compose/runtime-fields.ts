@@ -29,7 +29,6 @@ export const REFUSED_SERVICE_KEYS: Record<string, string> = {
   links: 'not supported: links are legacy; services reach each other by name on a shared network (add "aliases" under networks)',
   external_links: 'not supported: a stack reaches only its own containers',
   extends: 'not supported: merge with YAML anchors and "<<" instead',
-  build: 'not supported: Faultline starts images already on this machine (build them first, e.g. with docker build, and name them under "image")',
   runtime: 'refused: another OCI runtime changes the isolation the stack runs under',
   isolation: 'not supported on Linux',
   gpus: 'refused: devices give the container the hardware of the worker\'s host',

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { Command, DependsOn, Healthcheck, Labels, Port, ServiceNetworks, VolumeRef, keyValues, strict } from './fields';
+import { Build } from './build';
 import { FileDef, FileRef } from './file-mounts';
 import {
   Bytes,
@@ -28,7 +29,8 @@ import {
 const EnvFileEntry = z.union([z.string(), strict({ path: z.string(), required: z.boolean().optional() })]);
 
 const Service = strict({
-  image: z.string().min(1),
+  image: z.string().min(1).optional(),
+  build: Build.optional(),
   command: Command.optional(),
   entrypoint: Command.optional(),
   environment: keyValues('variable', true).optional(),
@@ -81,7 +83,8 @@ const Service = strict({
   platform: Platform.optional(),
   // Change nothing at run time here: the image is local either way (there is no registry).
   pull_policy: z.enum(['never', 'missing', 'if_not_present']).optional(),
-}).transform((s) => {
+}).transform((s, ctx) => {
+  if (s.image === undefined && s.build === undefined) ctx.addIssue({ code: 'custom', message: 'needs "image" (a local image) or "build" (a folder with a Dockerfile)' });
   const limits = s.deploy?.resources?.limits;
   const reservations = s.deploy?.resources?.reservations;
   const deployRestart = s.deploy?.restart_policy;
@@ -94,7 +97,9 @@ const Service = strict({
       : undefined);
   const networks = s.networks ?? { default: { aliases: [] } };
   return {
-    image: s.image,
+    /** With `build` and no `image`, stack up names the image it builds `<project>-<service>` and sets it here. */
+    image: s.image ?? '',
+    build: s.build,
     command: s.command,
     entrypoint: s.entrypoint,
     environment: s.environment ?? {},
