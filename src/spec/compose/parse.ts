@@ -60,7 +60,9 @@ function composeProblems(issues: z.core.$ZodIssue[], base: PropertyKey[] = []): 
     if (i.code === 'invalid_union' && i.errors.length > 0) {
       const types = i.errors.map((e) => (e.length === 1 && e[0].code === 'invalid_type' && e[0].path.length === 0 ? e[0].expected : undefined));
       if (types.every(Boolean)) return [`${formatPath(path)}: expected ${[...new Set(types)].join(' or ')}`];
-      const deepest = [...i.errors].sort((a, b) => Math.max(...b.map((e) => e.path.length)) - Math.max(...a.map((e) => e.path.length)))[0];
+      // The branch that got furthest: the deepest path, and at equal depth one that matched the type (say an object with a bad key, not "expected string").
+      const depth = (errs: z.core.$ZodIssue[]) => Math.max(...errs.map((e) => e.path.length)) + (errs.every((e) => e.code === 'invalid_type' && e.path.length === 0) ? 0 : 0.5);
+      const deepest = [...i.errors].sort((a, b) => depth(b) - depth(a))[0];
       return composeProblems(deepest, path);
     }
     return [`${formatPath(path)}: ${i.message}`];

@@ -103,7 +103,7 @@ describe('parseCompose: ports', () => {
 describe('parseCompose: rejections', () => {
   it('names an unsupported key, its path and the supported keys', () => {
     const problems = problemsOf(() => parse('services:\n  nats-1:\n    image: x\n    bogus: true\n'));
-    expect(problems).toEqual([expect.stringMatching(/^services\.nats-1\.bogus: unsupported compose key "bogus" \(supported: image, command, entrypoint, environment, env_file, ports, /)]);
+    expect(problems).toEqual([expect.stringMatching(/^services\.nats-1\.bogus: unsupported compose key "bogus" \(supported: image, build, command, entrypoint, environment, env_file, ports, /)]);
   });
 
   it('refuses a key that would give the container the host with its path and reason', () => {
