@@ -48,6 +48,9 @@ describe('compose keys on a real engine', () => {
       'echo tmpfs=$(grep " /scratch-tmp " /proc/mounts | cut -d" " -f3,4)',
       'echo data=$(grep " /data " /proc/mounts | cut -d" " -f1,3)',
       'echo datawrite=$(touch /data/x && echo yes)',
+      'echo conf=$(cat /etc/keys-conf/settings.txt | tr " " "_")',
+      'echo confro=$(touch /etc/keys-conf/x 2>/dev/null && echo writable || echo readonly)',
+      'echo cache=$(grep " /cache " /proc/mounts | cut -d" " -f3,4)',
       'echo memmax=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)',
     ].join('; ');
     const r = await execIn(docker, name('keys'), ['bash', '-c', script]);
@@ -98,7 +101,7 @@ describe('compose keys on a real engine', () => {
   it('working_dir, tmpfs, shm_size and a named volume with driver options', async () => {
     expect(info.Config.WorkingDir).toBe('/srv/work');
     expect(inside.pwd).toBe('/srv/work');
-    expect(info.HostConfig.Tmpfs).toEqual({ '/scratch-tmp': 'size=8m,mode=1777' });
+    expect(info.HostConfig.Tmpfs).toEqual({ '/scratch-tmp': 'size=8m,mode=1777', '/cache': 'size=2097152' });
     expect(inside.tmpfs).toMatch(/^tmpfs rw,.*size=8192k/);
     expect(info.HostConfig.ShmSize).toBe(16 * 1024 ** 2);
     expect(inside.shm).toBe(String(16 * 1024));
@@ -106,6 +109,21 @@ describe('compose keys on a real engine', () => {
     expect(vol.Options).toEqual({ type: 'tmpfs', device: 'tmpfs', o: 'size=4m,uid=1000' });
     expect(inside.data).toBe('tmpfs tmpfs');
     expect(inside.datawrite).toBe('yes'); // uid=1000 from the options: the service's user may write
+  });
+
+  it('long-syntax volumes: a read-only bind and a tmpfs with a size', () => {
+    expect(inside.conf).toBe('mounted_by_the_long_volume_syntax');
+    expect(inside.confro).toBe('readonly');
+    expect(info.HostConfig.Binds).toEqual([`${KEYS}/conf:/etc/keys-conf:ro`]);
+    expect(inside.cache).toMatch(/^tmpfs rw,.*size=2048k/);
+  });
+
+  it('a long-syntax port is published on 127.0.0.1 with a pinned host port', async () => {
+    const a = await docker.getContainer(name('addressed')).inspect();
+    const binding = a.NetworkSettings.Ports['8080/tcp']?.[0];
+    expect(binding?.HostIp).toBe('127.0.0.1');
+    expect(Number(binding?.HostPort)).toBeGreaterThan(0);
+    expect(a.HostConfig.PortBindings['8080/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: binding?.HostPort }]);
   });
 
   it('ulimits and sysctls', () => {

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { FaultlineError, ValidationError } from '../../errors';
 import { formatPath } from '../issues';
 import { buildProblems } from './build';
-import { DependsOn, Healthcheck, ServiceNetworks, VolumeRef } from './fields';
+import { DependsOn, Healthcheck, ServiceNetworks } from './fields';
+import { VolumeEntry } from './long-syntax';
 import { fileMountProblems, fileMounts } from './file-mounts';
 import { type ComposePolicy, bindRefusal, policyFromEnv, realPath, within } from './mount-policy';
 import { type Vars, interpolate, parseEnvFile } from './interpolate';
@@ -31,7 +32,7 @@ function crossReferences(data: Record<string, unknown>): string[] {
       if (!(n in networks) && n !== 'default') problems.push(`${at}.networks.${n}: undefined network "${n}"; declare it under top-level "networks"`);
     }
     (Array.isArray(raw.volumes) ? raw.volumes : []).forEach((v, i) => {
-      const m = ok(VolumeRef, v);
+      const m = ok(VolumeEntry, v);
       if (m?.type === 'volume' && !(m.source in volumes)) problems.push(`${at}.volumes[${i}]: undefined volume "${m.source}"; declare it under top-level "volumes"`);
     });
     for (const [dep, cond] of Object.entries(ok(DependsOn, raw.depends_on) ?? {})) {

@@ -6,7 +6,8 @@
  * (`runtime-fields.ts`); `run` below is handed to the container's create options as it is.
  */
 import { z } from 'zod';
-import { Command, DependsOn, Healthcheck, Labels, Port, ServiceNetworks, VolumeRef, keyValues, strict } from './fields';
+import { Command, DependsOn, Healthcheck, Labels, type Mount, ServiceNetworks, keyValues, strict } from './fields';
+import { PortEntry, type TmpfsMount, VolumeEntry } from './long-syntax';
 import { Build } from './build';
 import { FileDef, FileRef } from './file-mounts';
 import {
@@ -35,10 +36,10 @@ const Service = strict({
   entrypoint: Command.optional(),
   environment: keyValues('variable', true).optional(),
   env_file: z.union([EnvFileEntry, z.array(EnvFileEntry)]).optional(),
-  ports: z.array(Port).optional(),
+  ports: z.array(PortEntry).optional(),
   expose: Expose.optional(),
   networks: ServiceNetworks.optional(),
-  volumes: z.array(VolumeRef).optional(),
+  volumes: z.array(VolumeEntry).optional(),
   configs: z.array(FileRef).optional(),
   secrets: z.array(FileRef).optional(),
   tmpfs: Tmpfs.optional(),
@@ -115,7 +116,7 @@ const Service = strict({
       Object.entries(networks).flatMap(([n, o]) => (o.ipv4Address || o.ipv6Address ? [[n, { IPv4Address: o.ipv4Address, IPv6Address: o.ipv6Address }]] : [])),
     ) as Record<string, { IPv4Address?: string; IPv6Address?: string }>,
     /** Bind mounts and named volumes; `parse.ts` appends the read-only binds of configs and secrets. */
-    volumes: s.volumes ?? [],
+    volumes: (s.volumes ?? []).filter((m): m is Mount => m.type !== 'tmpfs'),
     /** The service's configs and secrets references, turned into binds by `parse.ts`. */
     files: { configs: s.configs ?? [], secrets: s.secrets ?? [] },
     healthcheck: s.healthcheck,
@@ -153,7 +154,7 @@ const Service = strict({
         Dns: s.dns,
         DnsSearch: s.dns_search,
         DnsOptions: s.dns_opt,
-        Tmpfs: s.tmpfs,
+        Tmpfs: tmpfsMounts(s.tmpfs, s.volumes),
         ShmSize: s.shm_size,
         Memory: limits?.memory ?? s.mem_limit,
         MemoryReservation: reservations?.memory ?? s.mem_reservation,
@@ -170,6 +171,13 @@ const Service = strict({
   };
 });
 export type ComposeService = z.output<typeof Service>;
+
+/** The `tmpfs` key and long-syntax `type: tmpfs` volumes, as Docker's path -> options map. */
+function tmpfsMounts(short: Record<string, string> | undefined, volumes: Array<Mount | TmpfsMount> | undefined): Record<string, string> | undefined {
+  const long = (volumes ?? []).filter((m): m is TmpfsMount => m.type === 'tmpfs');
+  if (short === undefined && long.length === 0) return undefined;
+  return { ...short, ...Object.fromEntries(long.map((m) => [m.target, m.options])) };
+}
 
 const Ipam = strict({
   driver: z.literal('default').optional(),

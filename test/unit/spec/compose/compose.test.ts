@@ -135,7 +135,8 @@ describe('parseCompose: rejections', () => {
   it.each([
     ['command: 5', 'services.s.command: expected string or array'],
     ['command: "sh -c \'unterminated"', 'services.s.command: unterminated quote'],
-    ['volumes: ["data:/d:z"]', 'services.s.volumes[0]: unsupported volume "data:/d:z"'],
+    ['volumes: ["data:/d:z"]', 'services.s.volumes[0]: "data:/d:z": SELinux relabelling (z, Z)'],
+    ['volumes: ["data:/d:ro,rw"]', 'services.s.volumes[0]: unsupported volume "data:/d:ro,rw"'],
     ['volumes: ["./d:relative"]', 'services.s.volumes[0]: volume target "relative" must be an absolute path'],
     ['depends_on: { s: { condition: service_started } }', 'services.s.depends_on.s: unknown service "s"'],
     ['depends_on: { t: { condition: service_completed_successfully } }', 'services.s.depends_on.t.condition:'],
