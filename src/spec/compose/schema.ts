@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { Command, DependsOn, Healthcheck, Labels, type Mount, ServiceNetworks, keyValues, strict } from './fields';
 import { PortEntry, type TmpfsMount, VolumeEntry } from './long-syntax';
+import { isSignal } from '../signals';
 import { Build } from './build';
 import { FileDef, FileRef } from './file-mounts';
 import {
@@ -65,7 +66,11 @@ const Service = strict({
   dns: StringOrList.optional(),
   dns_search: StringOrList.optional(),
   dns_opt: z.array(z.string()).optional(),
-  stop_signal: z.string().optional(),
+  // Docker takes a name with or without "SIG", or a number; one the kernel lacks would fail at create.
+  stop_signal: z
+    .string()
+    .refine((v) => isSignal(v) || isSignal(`SIG${v}`), { message: 'expected a Linux signal such as SIGTERM, TERM or 15' })
+    .optional(),
   stop_grace_period: GoDurationMs.optional(),
   shm_size: Bytes.optional(),
   mem_limit: Bytes.optional(),

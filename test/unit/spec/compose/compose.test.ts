@@ -137,6 +137,7 @@ describe('parseCompose: rejections', () => {
     ['command: "sh -c \'unterminated"', 'services.s.command: unterminated quote'],
     ['volumes: ["data:/d:z"]', 'services.s.volumes[0]: "data:/d:z": SELinux relabelling (z, Z)'],
     ['volumes: ["data:/d:ro,rw"]', 'services.s.volumes[0]: unsupported volume "data:/d:ro,rw"'],
+    ['stop_signal: SIGNOPE', 'services.s.stop_signal: expected a Linux signal such as SIGTERM, TERM or 15'],
     ['volumes: ["./d:relative"]', 'services.s.volumes[0]: volume target "relative" must be an absolute path'],
     ['depends_on: { s: { condition: service_started } }', 'services.s.depends_on.s: unknown service "s"'],
     ['depends_on: { t: { condition: service_completed_successfully } }', 'services.s.depends_on.t.condition:'],
