@@ -168,6 +168,8 @@ export interface ProberInput {
 
 /** What a prober heartbeats; a retry on another worker resumes from it. */
 export interface ProberProgress {
+  /** The series id, so whoever reads the heartbeat (`faultline run`'s progress) can name the probe. */
+  probe?: string;
   attempt: number;
   /** Sequence number of the last sample written (1-based, carried across attempts). */
   seq: number;

@@ -49,6 +49,7 @@ export async function runProber(input: ProberInput, o: ProberOptions): Promise<P
   const pollMs = o.pollMs ?? 50;
   const file = seriesFile(o.artifactsRoot, input.workflowId, input.index, input.id);
   const p = resumeFrom(o.resume, existsSync(file) ? readSeries(file) : undefined, o.attempt);
+  p.probe = input.id;
   const out = new SeriesWriter(file);
   const write = (l: SeriesLine) => out.write(l);
   const startedAt = o.clock.now();
