@@ -14,6 +14,7 @@ import { installControls } from './controls';
 import { finishRun } from './finish';
 import { parseOrFail } from './invalid-input';
 import { statusQuery } from './messages';
+import { guardRun } from './guardrails';
 import { runSteps } from './method';
 import { long, quick, summary } from './proxies';
 import { RunRecorder } from './recorder';
@@ -67,6 +68,7 @@ export async function experiment(input: unknown): Promise<Journal> {
   try {
     await main.run(async () => {
       await quick.validateStack.executeWithOptions(summary(`validate targets against ${exp.stack?.compose ?? 'no stack'}`), [exp]);
+      await guardRun(exp, rec);
       if (exp.stack) {
         rec.record({ kind: 'phase', phase: 'stack-up' });
         stack = await long.stackUp.executeWithOptions(summary(`stack up (${exp.stack.profiles.join(', ') || 'all services'})`), [

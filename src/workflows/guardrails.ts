@@ -1,0 +1,75 @@
+/**
+ * The guardrail checks of a run: once before anything starts (environment, planned fault
+ * durations) and again before each inject, with the targets chosen (the worker's config may have
+ * changed since the run started). The worker decides, from its operator's policy; the workflow
+ * records every verdict in the journal and ends the method with a non-retryable failure on a
+ * refusal, before the lease or the inject touches anything.
+ */
+import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
+import { GUARDRAIL_REFUSED, type GuardrailCheck, type PlannedFault } from '../activities/guardrails/types';
+import type { ContainerRef } from '../activities/types';
+import type { Experiment, FaultStep } from '../spec';
+import { toMs } from '../spec/duration';
+import { schedule } from '../spec/safety';
+import { isFault, walkSteps } from '../spec/steps';
+import { quick, summary } from './proxies';
+import type { RunRecorder } from './recorder';
+import type { Saga } from './saga';
+
+export const PATCH_GUARDRAILS_BEFORE_RUN = 'guardrails-before-run';
+export const PATCH_GUARDRAILS_BEFORE_INJECT = 'guardrails-before-inject';
+
+/** Every fault step with how long it is planned to be held: its duration, else until the restore phase. */
+export function plannedFaults(exp: Experiment): PlannedFault[] {
+  const { total, starts } = schedule(exp.method);
+  const out: PlannedFault[] = [];
+  walkSteps(exp.method, (s, path) => {
+    if (isFault(s)) out.push(plannedFault(s, path, total - (starts.get(path) ?? 0)));
+  });
+  return out;
+}
+
+export function plannedFault(step: FaultStep, path: string, untilRestoreMs: number): PlannedFault {
+  return { stepPath: path, kind: step.fault.kind, holdMs: step.duration !== undefined ? toMs(step.duration) : untilRestoreMs };
+}
+
+function refuse(rec: RunRecorder, check: GuardrailCheck): void {
+  rec.record({ kind: 'guardrails-checked', check });
+  if (check.allowed) return;
+  const text = check.verdicts
+    .filter((v) => !v.ok)
+    .map((v) => `guardrail ${v.rule}: ${v.detail}`)
+    .join('; ');
+  const where = check.stepPath ? ` ${check.stepPath}` : '';
+  throw ApplicationFailure.nonRetryable(`refused by the worker's guardrails${where}: ${text}`, GUARDRAIL_REFUSED, { check });
+}
+
+/** Before the stack comes up. */
+export async function guardRun(exp: Experiment, rec: RunRecorder): Promise<void> {
+  if (!patched(PATCH_GUARDRAILS_BEFORE_RUN)) return;
+  const check = await quick.checkGuardrails.executeWithOptions(summary('check guardrails (run)'), [
+    { stage: 'run', scenario: exp.name, faults: plannedFaults(exp) },
+  ]);
+  refuse(rec, check);
+}
+
+/** Checks in flight per run, so parallel faults count each other before either is registered. */
+const checking = new WeakMap<Saga, number>();
+
+/** Before one fault's lease and inject, with its chosen targets. */
+export async function guardInject(exp: Experiment, rec: RunRecorder, saga: Saga, step: FaultStep, path: string, targets: ContainerRef[]): Promise<void> {
+  if (!patched(PATCH_GUARDRAILS_BEFORE_INJECT)) return;
+  const { total, starts } = schedule(exp.method);
+  const fault = plannedFault(step, path, total - (starts.get(path) ?? 0));
+  const held = saga.pending().map((c) => c.record.faultId);
+  const others = checking.get(saga) ?? 0;
+  checking.set(saga, others + 1);
+  try {
+    const check = await quick.checkGuardrails.executeWithOptions(summary(`check guardrails: ${fault.stepPath}`), [
+      { stage: 'inject', scenario: exp.name, run: workflowInfo().workflowId, fault, targets, activeInRun: held.length + others, heldFaultIds: held },
+    ]);
+    refuse(rec, check);
+  } finally {
+    checking.set(saga, (checking.get(saga) ?? 1) - 1);
+  }
+}
