@@ -24,6 +24,7 @@ import { chainStatusQuery } from '../workflows/chain-messages';
 import { abortSignal } from '../workflows/messages';
 import { loadChainFile } from './chain-file';
 import { checkDocker } from './preflight';
+import { policyWithFlags } from './guardrails';
 import type { Output } from './output';
 import type { RunOptions } from './run';
 import { openSession } from './session';
@@ -33,7 +34,7 @@ export async function runChainCommand(file: string, opts: RunOptions, out: Outpu
   const { chain } = loaded;
   const docker = new Docker();
   if (opts.worker) for (const c of loaded.checked) await checkDocker(docker, c);
-  const policy = withComposeRoots(loadWorkerPolicy(opts.workerConfig), loaded.composeDirs);
+  const policy = policyWithFlags(withComposeRoots(loadWorkerPolicy(opts.workerConfig), loaded.composeDirs), opts);
   installRuntime();
   const session = await openSession(out, { startServer: true });
   let worker: Worker | undefined;

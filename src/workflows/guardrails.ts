@@ -6,32 +6,17 @@
  * refusal, before the lease or the inject touches anything.
  */
 import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
-import { GUARDRAIL_REFUSED, type GuardrailCheck, type PlannedFault } from '../activities/guardrails/types';
+import type { GuardrailCheck } from '../activities/guardrails/types';
+import { GUARDRAIL_REFUSED } from '../errors';
 import type { ContainerRef } from '../activities/types';
 import type { Experiment, FaultStep } from '../spec';
-import { toMs } from '../spec/duration';
-import { schedule } from '../spec/safety';
-import { isFault, walkSteps } from '../spec/steps';
+import { plannedFaultAt, plannedFaults } from '../spec/planned-faults';
 import { quick, summary } from './proxies';
 import type { RunRecorder } from './recorder';
 import type { Saga } from './saga';
 
 export const PATCH_GUARDRAILS_BEFORE_RUN = 'guardrails-before-run';
 export const PATCH_GUARDRAILS_BEFORE_INJECT = 'guardrails-before-inject';
-
-/** Every fault step with how long it is planned to be held: its duration, else until the restore phase. */
-export function plannedFaults(exp: Experiment): PlannedFault[] {
-  const { total, starts } = schedule(exp.method);
-  const out: PlannedFault[] = [];
-  walkSteps(exp.method, (s, path) => {
-    if (isFault(s)) out.push(plannedFault(s, path, total - (starts.get(path) ?? 0)));
-  });
-  return out;
-}
-
-export function plannedFault(step: FaultStep, path: string, untilRestoreMs: number): PlannedFault {
-  return { stepPath: path, kind: step.fault.kind, holdMs: step.duration !== undefined ? toMs(step.duration) : untilRestoreMs };
-}
 
 function refuse(rec: RunRecorder, check: GuardrailCheck): void {
   rec.record({ kind: 'guardrails-checked', check });
@@ -59,8 +44,7 @@ const checking = new WeakMap<Saga, number>();
 /** Before one fault's lease and inject, with its chosen targets. */
 export async function guardInject(exp: Experiment, rec: RunRecorder, saga: Saga, step: FaultStep, path: string, targets: ContainerRef[]): Promise<void> {
   if (!patched(PATCH_GUARDRAILS_BEFORE_INJECT)) return;
-  const { total, starts } = schedule(exp.method);
-  const fault = plannedFault(step, path, total - (starts.get(path) ?? 0));
+  const fault = plannedFaultAt(exp, step, path);
   const held = saga.pending().map((c) => c.record.faultId);
   const others = checking.get(saga) ?? 0;
   checking.set(saga, others + 1);

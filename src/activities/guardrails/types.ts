@@ -2,6 +2,7 @@
  * What crosses the workflow/activity boundary for a guardrail check, and what the journal keeps of
  * it. Types only: workflows and the journal import this file.
  */
+import type { PlannedFault } from '../../spec/planned-faults';
 import type { ContainerRef } from '../types';
 
 export const GUARDRAIL_RULES = [
@@ -36,13 +37,8 @@ export interface GuardrailCheck {
   verdicts: GuardrailVerdict[];
 }
 
-/** A fault as the run-stage check sees it: its step and how long it is planned to be held. */
-export interface PlannedFault {
-  stepPath: string;
-  kind: string;
-  /** Its `duration`, else until the restore phase as planned; undefined when unknown. */
-  holdMs?: number;
-}
+/** A fault as the checks see it: its step and how long it is planned to be held. */
+export type { PlannedFault } from '../../spec/planned-faults';
 
 export type CheckGuardrailsInput =
   | { stage: 'run'; scenario: string; faults: PlannedFault[] }
@@ -58,5 +54,3 @@ export type CheckGuardrailsInput =
       /** Fault ids this run holds, so the engine count does not count them twice. */
       heldFaultIds: string[];
     };
-
-export const GUARDRAIL_REFUSED = 'GuardrailRefused';
