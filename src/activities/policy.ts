@@ -15,6 +15,14 @@ import { z } from 'zod';
 import { ValidationError } from '../errors';
 import type { ComposePolicy } from '../spec/compose/mount-policy';
 import { DEFAULT_GUARDRAILS, GuardrailsSection, withGuardrailEnv } from './guardrails/config';
+import { type PortRange, parsePortEntry } from '../spec/host-ports';
+
+/** A port, a range `"from-to"` or `"*"`, parsed into a range. */
+const HostPortEntry = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const r = parsePortEntry(v);
+  if (!r) ctx.addIssue({ code: 'custom', message: `"${v}" is not a port (1-65535), a range "from-to" or "*"` });
+  return r ?? { from: 0, to: -1 };
+});
 
 const AbsPath = z.string().min(1).refine(isAbsolute, { message: 'must be an absolute path' });
 
@@ -42,6 +50,16 @@ export const WorkerPolicy = z
       .default({ roots: [], bindRoots: [] }),
     /** What no fault may hit, and how much at once (docs/guardrails.md). */
     guardrails: GuardrailsSection.default(DEFAULT_GUARDRAILS),
+    probes: z
+      .object({
+        /**
+         * Loopback ports that probes, workloads and checks given as host:port or URL may reach,
+         * besides the ports of their own stack: `5432`, `"8000-8099"`, or `"*"` for any.
+         */
+        hostPorts: z.array(HostPortEntry).default([]),
+      })
+      .strict()
+      .default({ hostPorts: [] }),
   })
   .strict();
 export type WorkerPolicy = z.output<typeof WorkerPolicy>;
@@ -68,8 +86,9 @@ export function parsePolicy(text: string, source: string): WorkerPolicy {
 /**
  * The file (given, else FAULTLINE_WORKER_CONFIG, else FAULTLINE_CONFIG), then the environment on
  * top: FAULTLINE_HOST_PROCESSES (names separated by ","; enables host faults), FAULTLINE_COMPOSE_ROOTS
- * and FAULTLINE_BIND_ROOTS (absolute folders separated by ":"), FAULTLINE_ENVIRONMENT and
- * FAULTLINE_CHAOS_ENABLED (the guardrails' environment and chaos switch).
+ * and FAULTLINE_BIND_ROOTS (absolute folders separated by ":"), FAULTLINE_PROBE_PORTS (ports,
+ * ranges or "*", separated by ","), FAULTLINE_ENVIRONMENT and FAULTLINE_CHAOS_ENABLED (the
+ * guardrails' environment and chaos switch).
  */
 export function loadWorkerPolicy(file?: string, env: NodeJS.ProcessEnv = process.env): WorkerPolicy {
   const path = file || env.FAULTLINE_WORKER_CONFIG || env.FAULTLINE_CONFIG;
@@ -88,6 +107,9 @@ export function loadWorkerPolicy(file?: string, env: NodeJS.ProcessEnv = process
   const bindRoots = list(env.FAULTLINE_BIND_ROOTS, ':');
   const bad = [...composeRoots, ...bindRoots].filter((p) => !isAbsolute(p));
   if (bad.length > 0) throw new ValidationError('environment', bad.map((p) => `FAULTLINE_COMPOSE_ROOTS/FAULTLINE_BIND_ROOTS: "${p}" must be an absolute path`));
+  const probePorts = list(env.FAULTLINE_PROBE_PORTS, ',');
+  const badPorts = probePorts.filter((p) => parsePortEntry(p) === undefined);
+  if (badPorts.length > 0) throw new ValidationError('environment', badPorts.map((p) => `FAULTLINE_PROBE_PORTS: "${p}" is not a port (1-65535), a range "from-to" or "*"`));
   return {
     hostFaults: {
       ...policy.hostFaults,
@@ -95,6 +117,7 @@ export function loadWorkerPolicy(file?: string, env: NodeJS.ProcessEnv = process
       processes: [...policy.hostFaults.processes, ...processes],
     },
     compose: { roots: [...policy.compose.roots, ...composeRoots], bindRoots: [...policy.compose.bindRoots, ...bindRoots] },
+    probes: { hostPorts: [...policy.probes.hostPorts, ...probePorts.map((p) => parsePortEntry(p) as PortRange)] },
     guardrails: withGuardrailEnv(policy.guardrails, env),
   };
 }
@@ -102,6 +125,15 @@ export function loadWorkerPolicy(file?: string, env: NodeJS.ProcessEnv = process
 /** `faultline run --enable-chaos`: the in-process worker's operator is the person running it. */
 export function withChaosEnabled(policy: WorkerPolicy): WorkerPolicy {
   return { ...policy, guardrails: { ...policy.guardrails, chaosEnabled: true } };
+}
+
+/**
+ * The policy with more host ports for probes: `faultline run` lets its own in-process worker reach
+ * the loopback ports its scenario names as host endpoints (the person running it wrote or chose
+ * them, and the plan lists them); a standalone worker allows only what its operator configured.
+ */
+export function withHostPorts(policy: WorkerPolicy, ports: number[]): WorkerPolicy {
+  return { ...policy, probes: { hostPorts: [...policy.probes.hostPorts, ...ports.map((p) => ({ from: p, to: p }))] } };
 }
 
 /** The policy with more compose roots (`faultline run` adds the folder of the scenario's own compose file). */

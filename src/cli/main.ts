@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('plan')
     .argument('<file>', 'scenario or chain file (YAML)')
     .description('validate a scenario or a chain and print its resolved plan; touches nothing')
-    .option('--worker-config <file>', "judge the guardrails and show the restart commands of this worker policy (default FAULTLINE_WORKER_CONFIG, then FAULTLINE_CONFIG)")
+    .option('--worker-config <file>', "judge the guardrails and show the restart commands and allowed host ports of this worker policy (default FAULTLINE_WORKER_CONFIG, then FAULTLINE_CONFIG)")
     .option('--config <file>', 'the same as --worker-config')
     .option('--enable-chaos', 'preview as `faultline run --enable-chaos` would run')
     .action(async (file: string, o: { workerConfig?: string; config?: string; enableChaos?: boolean }) => {
@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       const path = o.workerConfig ?? o.config;
       const named = path || process.env.FAULTLINE_WORKER_CONFIG || process.env.FAULTLINE_CONFIG;
       const policy = policyWithFlags(loadWorkerPolicy(path), { enableChaos: o.enableChaos, worker: true });
-      out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: named ? policy.hostFaults.restarts : undefined }));
+      out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: named ? policy.hostFaults.restarts : undefined, hostPorts: named ? policy.probes.hostPorts : undefined }));
       out.result(await guardrailPreview(await reachableDocker(), policy, checked.exp, named ? `worker config ${named}` : 'no worker config'));
     });
   program

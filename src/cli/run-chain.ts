@@ -12,7 +12,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import Docker from 'dockerode';
 import { runDir } from '../activities/artifacts/write';
-import { loadWorkerPolicy, withComposeRoots } from '../activities/policy';
+import { loadWorkerPolicy, withComposeRoots, withHostPorts } from '../activities/policy';
+import { declaredHostPorts } from '../spec/host-ports';
 import { EXIT_CODES } from '../report/journal';
 import { formatMs } from '../spec/duration';
 import { artifactsRoot, workflowUrl } from '../temporal/config';
@@ -34,14 +35,15 @@ export async function runChainCommand(file: string, opts: RunOptions, out: Outpu
   const { chain } = loaded;
   const docker = new Docker();
   if (opts.worker) for (const c of loaded.checked) await checkDocker(docker, c);
-  const policy = policyWithFlags(withComposeRoots(loadWorkerPolicy(opts.workerConfig), loaded.composeDirs), opts);
+  const hostPorts = loaded.checked.flatMap((c) => declaredHostPorts(c.exp));
+  const policy = policyWithFlags(withHostPorts(withComposeRoots(loadWorkerPolicy(opts.workerConfig), loaded.composeDirs), hostPorts), opts);
   installRuntime();
   const session = await openSession(out, { startServer: true });
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   try {
     if (opts.worker) {
-      out.info('bundling workflows and starting a worker on task queue "faultline"');
+      out.info('starting a worker on task queue "faultline"');
       const connection = await NativeConnection.connect({ address: session.settings.address });
       worker = await createWorker({ connection, namespace: session.settings.namespace, artifactsRoot: artifactsRoot(), docker, policy });
       workerRun = worker.run().finally(() => connection.close());

@@ -9,7 +9,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import Docker from 'dockerode';
 import { writeJournalFiles } from '../activities/artifacts/write';
-import { loadWorkerPolicy, withComposeRoots } from '../activities/policy';
+import { loadWorkerPolicy, withComposeRoots, withHostPorts } from '../activities/policy';
+import { declaredHostPorts } from '../spec/host-ports';
 import { renderSummary } from '../report/console';
 import { EXIT_CODES, EXIT_INVALID_INPUT, type Journal, emptyJournal } from '../report/journal';
 import { planDetails, planSummary } from '../spec/plan';
@@ -43,8 +44,10 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
   const docker = new Docker();
   if (opts.worker) await checkDocker(docker, checked);
   const { exp } = checked;
-  // The in-process worker reads this scenario's own compose file, wherever it lies.
-  const policy = policyWithFlags(withComposeRoots(loadWorkerPolicy(opts.workerConfig), exp.stack ? [dirname(resolve(exp.stack.compose))] : []), opts);
+  // The in-process worker reads this scenario's own compose file, wherever it lies, and reaches the
+  // host ports its probes name (a standalone worker allows only what its operator configured).
+  const base = withComposeRoots(loadWorkerPolicy(opts.workerConfig), exp.stack ? [dirname(resolve(exp.stack.compose))] : []);
+  const policy = policyWithFlags(withHostPorts(base, declaredHostPorts(exp)), opts);
   // The in-process worker would refuse it before the stack: say so before anything starts.
   if (opts.worker) refuseEarly(policy, exp);
   installRuntime();
@@ -53,7 +56,7 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
   let workerRun: Promise<void> | undefined;
   try {
     if (opts.worker) {
-      out.info('bundling workflows and starting a worker on task queue "faultline"');
+      out.info('starting a worker on task queue "faultline"');
       const connection = await NativeConnection.connect({ address: session.settings.address });
       worker = await createWorker({ connection, namespace: session.settings.namespace, artifactsRoot: artifactsRoot(), docker, policy });
       workerRun = worker.run().finally(() => connection.close());
