@@ -10,6 +10,7 @@ import type { GuardrailCheck } from '../activities/guardrails/types';
 import { GUARDRAIL_REFUSED } from '../errors';
 import type { ContainerRef } from '../activities/types';
 import type { Experiment, FaultStep } from '../spec';
+import { formatMs } from '../spec/duration';
 import { plannedFaultAt, plannedFaults } from '../spec/planned-faults';
 import { quick, summary } from './proxies';
 import type { RunRecorder } from './recorder';
@@ -29,13 +30,35 @@ function refuse(rec: RunRecorder, check: GuardrailCheck): void {
   throw ApplicationFailure.nonRetryable(`refused by the worker's guardrails${where}: ${text}`, GUARDRAIL_REFUSED, { check });
 }
 
+/** The latest maxFaultDuration the worker reported, per run (keyed by its saga). */
+const maxHold = new WeakMap<Saga, number | undefined>();
+
 /** Before the stack comes up. */
-export async function guardRun(exp: Experiment, rec: RunRecorder): Promise<void> {
+export async function guardRun(exp: Experiment, rec: RunRecorder, saga: Saga): Promise<void> {
   if (!patched(PATCH_GUARDRAILS_BEFORE_RUN)) return;
   const check = await quick.checkGuardrails.executeWithOptions(summary('check guardrails (run)'), [
     { stage: 'run', scenario: exp.name, faults: plannedFaults(exp) },
   ]);
+  maxHold.set(saga, check.maxFaultDurationMs);
   refuse(rec, check);
+}
+
+/**
+ * Why an `extend` by `ms` must be refused, or undefined: a fault the run holds would certainly be
+ * held longer than the worker's maxFaultDuration (held so far, plus the longest open window, plus
+ * the extension). Used by the update's validator, so a refused extend leaves no trace in history.
+ */
+export function extendRefusal(rec: RunRecorder, saga: Saga, windowsLeftMs: number, ms: number): string | undefined {
+  const max = maxHold.get(saga);
+  if (max === undefined) return undefined;
+  const held = new Set(saga.pending().map((c) => c.record.faultId));
+  const now = Date.now();
+  for (const f of rec.journal.faults) {
+    if (!held.has(f.faultId) || f.injectedAt === undefined) continue;
+    const total = now - f.injectedAt + windowsLeftMs + ms;
+    if (total > max) return `guardrail max-fault-duration: ${f.stepPath} would be held at least ${formatMs(total)}, more than maxFaultDuration ${formatMs(max)}`;
+  }
+  return undefined;
 }
 
 /** Checks in flight per run, so parallel faults count each other before either is registered. */
@@ -52,6 +75,7 @@ export async function guardInject(exp: Experiment, rec: RunRecorder, saga: Saga,
     const check = await quick.checkGuardrails.executeWithOptions(summary(`check guardrails: ${fault.stepPath}`), [
       { stage: 'inject', scenario: exp.name, run: workflowInfo().workflowId, fault, targets, activeInRun: held.length + others, heldFaultIds: held },
     ]);
+    maxHold.set(saga, check.maxFaultDurationMs);
     refuse(rec, check);
   } finally {
     checking.set(saga, (checking.get(saga) ?? 1) - 1);

@@ -96,7 +96,7 @@ export class FakeWorld {
         if (input.stage === 'run') {
           const d = decideRun(cfg, input.scenario, input.faults);
           this.guardrailChecks.push({ check: 'run', callsBefore, allowed: d.allowed });
-          return { stage: 'run', at: Date.now(), ...d };
+          return { stage: 'run', at: Date.now(), ...d, maxFaultDurationMs: cfg.maxFaultDurationMs };
         }
         const targets = input.targets.map((t): TargetFacts => ({
           id: t.id,
@@ -107,7 +107,7 @@ export class FakeWorld {
         }));
         const d = decideFault(cfg, input.scenario, { fault: input.fault, targets, host: false, activeInRun: input.activeInRun, activeElsewhere: 0 });
         this.guardrailChecks.push({ check: `inject:${input.fault.stepPath}`, callsBefore, allowed: d.allowed });
-        return { stage: 'inject', stepPath: input.fault.stepPath, at: Date.now(), ...d };
+        return { stage: 'inject', stepPath: input.fault.stepPath, at: Date.now(), ...d, maxFaultDurationMs: cfg.maxFaultDurationMs };
       },
       resolveTargets: async (input): Promise<ContainerRef[]> => {
         this.calls.push(`resolveTargets:${input.target.service}`);

@@ -14,7 +14,7 @@ export async function checkGuardrails(docker: Docker, section: GuardrailsSection
   const cfg = guardrailConfig(section);
   if (input.stage === 'run') {
     const d = decideRun(cfg, input.scenario, input.faults);
-    return { stage: 'run', at: now, ...d };
+    return { stage: 'run', at: now, ...d, ...limit(cfg.maxFaultDurationMs) };
   }
   const host = input.targets.length > 0 && input.targets.every((t) => t.id === HOST_TARGET.id);
   const facts: TargetFacts[] = [];
@@ -25,5 +25,7 @@ export async function checkGuardrails(docker: Docker, section: GuardrailsSection
   const needsEngine = cfg.maxConcurrentFaults !== undefined;
   const activeElsewhere = needsEngine ? await faultsHeldElsewhere(docker, input.run, input.heldFaultIds) : 0;
   const d = decideFault(cfg, input.scenario, { fault: input.fault, targets: facts, host, activeInRun: input.activeInRun, activeElsewhere });
-  return { stage: 'inject', stepPath: input.fault.stepPath, at: now, ...d };
+  return { stage: 'inject', stepPath: input.fault.stepPath, at: now, ...d, ...limit(cfg.maxFaultDurationMs) };
 }
+
+const limit = (ms: number | undefined): { maxFaultDurationMs?: number } => (ms === undefined ? {} : { maxFaultDurationMs: ms });

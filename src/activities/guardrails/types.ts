@@ -35,6 +35,8 @@ export interface GuardrailCheck {
   at: number;
   allowed: boolean;
   verdicts: GuardrailVerdict[];
+  /** The worker's maxFaultDuration at the time, so the workflow can refuse an `extend` past it. */
+  maxFaultDurationMs?: number;
 }
 
 /** A fault as the checks see it: its step and how long it is planned to be held. */
