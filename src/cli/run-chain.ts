@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import Docker from 'dockerode';
 import { runDir } from '../activities/artifacts/write';
 import { loadWorkerPolicy, withComposeRoots, withHostPorts } from '../activities/policy';
@@ -28,6 +28,7 @@ import { checkDocker } from './preflight';
 import { policyWithFlags } from './guardrails';
 import type { Output } from './output';
 import type { RunOptions } from './run';
+import { awaitResult, failureText, leftToServer } from './await-result';
 import { openSession } from './session';
 
 export async function runChainCommand(file: string, opts: RunOptions, out: Output): Promise<number> {
@@ -74,11 +75,14 @@ export async function runChainCommand(file: string, opts: RunOptions, out: Outpu
     const stopProgress = watchChainProgress(handle, out);
     let result: ChainResult;
     try {
-      result = (await handle.result()) as ChainResult;
-    } catch (err) {
-      const cause = err instanceof WorkflowFailedError && err.cause ? err.cause.message : (err as Error).message;
+      const answer = await awaitResult<ChainResult>(handle, out, { address: session.settings.address });
+      if (answer.kind === 'lost') return leftToServer(out, workflowId, url, answer.waitedMs);
+      if (answer.kind === 'result') result = answer.value;
+      else {
+      const cause = failureText(answer.error);
       const now = Date.now();
       result = { workflowId, runId: handle.firstExecutionRunId, name: chain.name, outcome: 'error', children: [], reasons: [`the chain workflow failed: ${cause}`], startedAt: now, finishedAt: now };
+      }
     } finally {
       stopProgress(result!);
       process.off('SIGINT', onSigint);

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { WorkflowFailedError } from '@temporalio/client';
 import Docker from 'dockerode';
 import { writeJournalFiles } from '../activities/artifacts/write';
 import { loadWorkerPolicy, withComposeRoots, withHostPorts } from '../activities/policy';
@@ -23,6 +22,7 @@ import { checkDocker, checkScenario } from './preflight';
 import { policyWithFlags, refuseEarly, refusalOf } from './guardrails';
 import type { Output } from './output';
 import { watchProgress } from './progress';
+import { awaitResult, failureText, leftToServer } from './await-result';
 import { openSession } from './session';
 import { isChainFile } from './chain-file';
 import { runChainCommand } from './run-chain';
@@ -88,10 +88,14 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
     const stopProgress = watchProgress(handle, out);
     let journal: Journal;
     try {
-      journal = (await handle.result()) as Journal;
-    } catch (err) {
-      journal = errorJournal(exp.name, exp.hypothesis, workflowId, handle.firstExecutionRunId, err);
-      await writeJournalFiles(artifactsRoot(), workflowId, journal).then((r) => (journal.artifactsDir = r.dir));
+      const answer = await awaitResult<Journal>(handle, out, { address: session.settings.address });
+      if (answer.kind === 'lost') return leftToServer(out, workflowId, url, answer.waitedMs);
+      if (answer.kind === 'result') journal = answer.value;
+      else {
+        // The run closed without a journal (terminated, timed out, failed): the CLI writes one that says so.
+        journal = errorJournal(exp.name, exp.hypothesis, workflowId, handle.firstExecutionRunId, answer.error);
+        await writeJournalFiles(artifactsRoot(), workflowId, journal).then((r) => (journal.artifactsDir = r.dir));
+      }
     } finally {
       stopProgress();
       process.off('SIGINT', onSigint);
@@ -116,8 +120,8 @@ function stamp(): string {
   return `${d}-${randomBytes(2).toString('hex')}`;
 }
 
-function errorJournal(experiment: string, hypothesis: string, workflowId: string, runId: string, err: unknown): Journal {
-  const cause = err instanceof WorkflowFailedError && err.cause ? err.cause.message : (err as Error).message;
+function errorJournal(experiment: string, hypothesis: string, workflowId: string, runId: string, err: Error): Journal {
+  const cause = failureText(err);
   const now = Date.now();
   const journal = emptyJournal({ workflowId, runId, experiment, hypothesis, startedAt: now, outcome: 'error' });
   journal.finishedAt = now;
