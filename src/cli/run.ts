@@ -104,7 +104,7 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
     if (url && !opts.json) out.result(`  Web UI        ${url}`);
     const refused = refusalOf(journal);
     if (refused) {
-      out.info(`error: refused by the worker's guardrails; no fault was injected\n${refused}`);
+      out.info(`error: refused by the worker's guardrails (a refused fault is neither leased nor injected)\n${refused}`);
       return EXIT_INVALID_INPUT;
     }
     return EXIT_CODES[journal.outcome];

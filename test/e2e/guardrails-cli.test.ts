@@ -71,7 +71,7 @@ test('a target the worker denies: the workflow refuses before the inject, the CL
   const id = `guard-deny-${tag}`;
   const r = await faultline(['run', join(dir, 'pause.yaml'), '--workflow-id', id, '--worker-config', join(dir, 'deny.yaml')]);
   expect(r.code).toBe(64);
-  expect(r.stderr).toMatch(/refused by the worker's guardrails; no fault was injected\nbefore method\[0\]: guardrail denylist: on the denylist: fl-guard-deny-[^\s]+-sleeper-1 \(deny name \*-sleeper-\*\)/);
+  expect(r.stderr).toMatch(/refused by the worker's guardrails \(a refused fault is neither leased nor injected\)\nbefore method\[0\]: guardrail denylist: on the denylist: fl-guard-deny-[^\s]+-sleeper-1 \(deny name \*-sleeper-\*\)/);
   const j = JSON.parse(readFileSync(join(artifacts(), artifactFolder(id), 'journal.json'), 'utf8')) as Journal;
   expect(j.faults).toEqual([]);
   expect(j.guardrails?.map((g) => [g.stage, g.allowed])).toEqual([
