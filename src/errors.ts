@@ -26,6 +26,9 @@ export class FaultlineError extends Error {
   }
 }
 
+/** The code of a run or fault the worker's guardrails refused (src/activities/guardrails); exit 64 from the CLI. */
+export const GUARDRAIL_REFUSED = 'GuardrailRefused';
+
 /** Every problem found in a scenario, each with its path, so the user fixes them in one pass. */
 export class ValidationError extends FaultlineError {
   readonly problems: string[];

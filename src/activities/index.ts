@@ -22,6 +22,8 @@ import { findOrphans } from './safety/janitor';
 import { acquireLease, releaseLeases } from './safety/leases';
 import { helperResidue } from './safety/helpers';
 import { composePolicyOf } from './policy';
+import { checkGuardrails } from './guardrails';
+import type { CheckGuardrailsInput, GuardrailCheck } from './guardrails/types';
 import { stackDown, stackUp } from './stack';
 import { checkAgainstStack } from './stack/check';
 import { resolveTargets } from './targets';
@@ -65,6 +67,7 @@ export function createActivities(deps: ActivityDeps) {
     stackDown: (input: { project: string }): Promise<{ removed: string[] }> => boundary(() => withHeartbeat(() => stackDown(docker, input.project))),
     collectLogs: (input: { workflowId: string; project: string }): Promise<{ dir: string; files: string[] }> => boundary(() => collectRunLogs(docker, artifactsRoot, input)),
     writeJournal: (input: { workflowId: string; journal: Journal }): Promise<{ dir: string }> => boundary(() => writeJournalFiles(artifactsRoot, input.workflowId, input.journal)),
+    checkGuardrails: (input: CheckGuardrailsInput): Promise<GuardrailCheck> => boundary(() => checkGuardrails(docker, deps.policy.guardrails, input, clock.now())),
     resolveTargets: (input: ResolveTargetsInput): Promise<ContainerRef[]> => boundary(() => resolveTargets(ops, input)),
     pickTargetByProbe: (input: PickTargetInput): Promise<PickTargetResult> => boundary(() => pickTargetByProbe(w.probeDeps, input)),
     injectFault: (rec: FaultRecord): Promise<InjectResult> => boundary(() => w.lifecycle.inject(rec)),

@@ -3,8 +3,10 @@
  * worker's operator and never by the scenario. Anyone who can reach the Temporal namespace can
  * start a run, so host-level faults are off unless enabled here with a process allowlist, restart
  * commands come only from here (by name), and compose files named in workflow input are read only
- * from the roots listed here. Read from a YAML/JSON file (`faultline worker --config FILE`,
- * `faultline run --worker-config FILE`, FAULTLINE_WORKER_CONFIG) plus environment lists.
+ * from the roots listed here; the `guardrails` section (guardrails/config.ts) limits what any fault
+ * may hit. Read from a YAML/JSON file (`faultline worker --config FILE`, `faultline run
+ * --worker-config FILE`, FAULTLINE_WORKER_CONFIG, FAULTLINE_CONFIG) plus the environment. Never
+ * from the current folder implicitly: a file lying there is not the operator's word.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -12,6 +14,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import type { ComposePolicy } from '../spec/compose/mount-policy';
+import { DEFAULT_GUARDRAILS, GuardrailsSection, withGuardrailEnv } from './guardrails/config';
 import { type PortRange, parsePortEntry } from '../spec/host-ports';
 
 /** A port, a range `"from-to"` or `"*"`, parsed into a range. */
@@ -45,6 +48,8 @@ export const WorkerPolicy = z
       })
       .strict()
       .default({ roots: [], bindRoots: [] }),
+    /** What no fault may hit, and how much at once (docs/guardrails.md). */
+    guardrails: GuardrailsSection.default(DEFAULT_GUARDRAILS),
     probes: z
       .object({
         /**
@@ -79,13 +84,14 @@ export function parsePolicy(text: string, source: string): WorkerPolicy {
 }
 
 /**
- * The file (given, else FAULTLINE_WORKER_CONFIG), then the environment's lists on top:
- * FAULTLINE_HOST_PROCESSES (names separated by ","; enables host faults), FAULTLINE_COMPOSE_ROOTS
+ * The file (given, else FAULTLINE_WORKER_CONFIG, else FAULTLINE_CONFIG), then the environment on
+ * top: FAULTLINE_HOST_PROCESSES (names separated by ","; enables host faults), FAULTLINE_COMPOSE_ROOTS
  * and FAULTLINE_BIND_ROOTS (absolute folders separated by ":"), FAULTLINE_PROBE_PORTS (ports,
- * ranges or "*", separated by ",").
+ * ranges or "*", separated by ","), FAULTLINE_ENVIRONMENT and FAULTLINE_CHAOS_ENABLED (the
+ * guardrails' environment and chaos switch).
  */
 export function loadWorkerPolicy(file?: string, env: NodeJS.ProcessEnv = process.env): WorkerPolicy {
-  const path = file ?? env.FAULTLINE_WORKER_CONFIG;
+  const path = file || env.FAULTLINE_WORKER_CONFIG || env.FAULTLINE_CONFIG;
   let policy = DEFAULT_POLICY;
   if (path) {
     let text: string;
@@ -112,7 +118,13 @@ export function loadWorkerPolicy(file?: string, env: NodeJS.ProcessEnv = process
     },
     compose: { roots: [...policy.compose.roots, ...composeRoots], bindRoots: [...policy.compose.bindRoots, ...bindRoots] },
     probes: { hostPorts: [...policy.probes.hostPorts, ...probePorts.map((p) => parsePortEntry(p) as PortRange)] },
+    guardrails: withGuardrailEnv(policy.guardrails, env),
   };
+}
+
+/** `faultline run --enable-chaos`: the in-process worker's operator is the person running it. */
+export function withChaosEnabled(policy: WorkerPolicy): WorkerPolicy {
+  return { ...policy, guardrails: { ...policy.guardrails, chaosEnabled: true } };
 }
 
 /**

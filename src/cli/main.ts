@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { FaultlineError, ValidationError } from '../errors';
+import { FaultlineError, GUARDRAIL_REFUSED, ValidationError } from '../errors';
 import { EXIT_CODES, EXIT_INVALID_INPUT } from '../report/journal';
 import { chainJsonSchema, experimentJsonSchema } from '../spec/jsonschema';
 import { loadWorkerPolicy } from '../activities/policy';
@@ -20,6 +20,8 @@ import { type ScheduleCreateOptions, scheduleCreate, scheduleDelete, scheduleLis
 import { workerCommand } from './worker';
 import { codecServerCommand } from './codec-server';
 import { planOrValidateChain } from './chain-commands';
+import { guardrailPreview, policyWithFlags, reachableDocker } from './guardrails';
+
 
 export async function main(argv: string[]): Promise<number> {
   const out = consoleOutput();
@@ -37,20 +39,27 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-worker', 'do not run a worker in this process (use one started with `faultline worker`)')
     .option('--workflow-id <id>', 'workflow id to use instead of <name>-<timestamp>')
     .option('--json', 'print the journal as JSON instead of a summary')
-    .option('--worker-config <file>', "the in-process worker's policy (YAML/JSON; default FAULTLINE_WORKER_CONFIG; see docs/security.md)")
-    .action(async (file: string, o: { worker: boolean; workflowId?: string; json?: boolean; workerConfig?: string }) => {
-      code = await runCommand(file, o, out);
+    .option('--worker-config <file>', "the in-process worker's policy and guardrails (YAML/JSON; default FAULTLINE_WORKER_CONFIG, then FAULTLINE_CONFIG; see docs/guardrails.md)")
+    .option('--config <file>', 'the same as --worker-config')
+    .option('--enable-chaos', "let the in-process worker's faults touch containers Faultline did not start (like FAULTLINE_CHAOS_ENABLED=true)")
+    .action(async (file: string, o: { worker: boolean; workflowId?: string; json?: boolean; workerConfig?: string; config?: string; enableChaos?: boolean }) => {
+      code = await runCommand(file, { ...o, workerConfig: o.workerConfig ?? o.config }, out);
     });
   program
     .command('plan')
     .argument('<file>', 'scenario or chain file (YAML)')
     .description('validate a scenario or a chain and print its resolved plan; touches nothing')
-    .option('--worker-config <file>', "show the restart commands and allowed host ports of this worker policy (default FAULTLINE_WORKER_CONFIG)")
-    .action((file: string, o: { workerConfig?: string }) => {
+    .option('--worker-config <file>', "judge the guardrails and show the restart commands and allowed host ports of this worker policy (default FAULTLINE_WORKER_CONFIG, then FAULTLINE_CONFIG)")
+    .option('--config <file>', 'the same as --worker-config')
+    .option('--enable-chaos', 'preview as `faultline run --enable-chaos` would run')
+    .action(async (file: string, o: { workerConfig?: string; config?: string; enableChaos?: boolean }) => {
       if (planOrValidateChain('plan', file, out)) return;
       const checked = checkScenario(file);
-      const policy = o.workerConfig || process.env.FAULTLINE_WORKER_CONFIG ? loadWorkerPolicy(o.workerConfig) : undefined;
-      out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: policy?.hostFaults.restarts, hostPorts: policy?.probes.hostPorts }));
+      const path = o.workerConfig ?? o.config;
+      const named = path || process.env.FAULTLINE_WORKER_CONFIG || process.env.FAULTLINE_CONFIG;
+      const policy = policyWithFlags(loadWorkerPolicy(path), { enableChaos: o.enableChaos, worker: true });
+      out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: named ? policy.hostFaults.restarts : undefined, hostPorts: named ? policy.probes.hostPorts : undefined }));
+      out.result(await guardrailPreview(await reachableDocker(), policy, checked.exp, named ? `worker config ${named}` : 'no worker config'));
     });
   program
     .command('validate')
@@ -178,8 +187,8 @@ function reportError(err: unknown, out: ReturnType<typeof consoleOutput>): numbe
     return EXIT_INVALID_INPUT;
   }
   if (err instanceof FaultlineError) {
-    out.info(`error [${err.code}]: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}`);
-    return err.code === 'BadUsage' ? EXIT_INVALID_INPUT : EXIT_CODES.error;
+    out.info(`error [${err.code}]: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}${err.code === GUARDRAIL_REFUSED ? '\nnothing was started.' : ''}`);
+    return err.code === 'BadUsage' || err.code === GUARDRAIL_REFUSED ? EXIT_INVALID_INPUT : EXIT_CODES.error;
   }
   out.info(`error: ${(err as Error)?.stack ?? String(err)}`);
   return EXIT_CODES.error;

@@ -25,6 +25,7 @@ import { chainStatusQuery } from '../workflows/chain-messages';
 import { abortSignal } from '../workflows/messages';
 import { loadChainFile } from './chain-file';
 import { checkDocker } from './preflight';
+import { policyWithFlags } from './guardrails';
 import type { Output } from './output';
 import type { RunOptions } from './run';
 import { awaitResult, failureText, leftToServer } from './await-result';
@@ -36,7 +37,7 @@ export async function runChainCommand(file: string, opts: RunOptions, out: Outpu
   const docker = new Docker();
   if (opts.worker) for (const c of loaded.checked) await checkDocker(docker, c);
   const hostPorts = loaded.checked.flatMap((c) => declaredHostPorts(c.exp));
-  const policy = withHostPorts(withComposeRoots(loadWorkerPolicy(opts.workerConfig), loaded.composeDirs), hostPorts);
+  const policy = policyWithFlags(withHostPorts(withComposeRoots(loadWorkerPolicy(opts.workerConfig), loaded.composeDirs), hostPorts), opts);
   installRuntime();
   const session = await openSession(out, { startServer: true });
   let worker: Worker | undefined;

@@ -11,7 +11,7 @@ import { writeJournalFiles } from '../activities/artifacts/write';
 import { loadWorkerPolicy, withComposeRoots, withHostPorts } from '../activities/policy';
 import { declaredHostPorts } from '../spec/host-ports';
 import { renderSummary } from '../report/console';
-import { EXIT_CODES, type Journal, emptyJournal } from '../report/journal';
+import { EXIT_CODES, EXIT_INVALID_INPUT, type Journal, emptyJournal } from '../report/journal';
 import { planDetails, planSummary } from '../spec/plan';
 import { artifactsRoot, workflowUrl } from '../temporal/config';
 import { SA_SCENARIO, TASK_QUEUE } from '../temporal/search-attributes';
@@ -19,6 +19,7 @@ import { createWorker } from '../worker/create';
 import { installRuntime } from '../worker/runtime';
 import { abortSignal } from '../workflows/messages';
 import { checkDocker, checkScenario } from './preflight';
+import { policyWithFlags, refuseEarly, refusalOf } from './guardrails';
 import type { Output } from './output';
 import { watchProgress } from './progress';
 import { awaitResult, failureText, leftToServer } from './await-result';
@@ -30,8 +31,10 @@ export interface RunOptions {
   worker: boolean;
   workflowId?: string;
   json?: boolean;
-  /** The in-process worker's policy file (else FAULTLINE_WORKER_CONFIG). */
+  /** The in-process worker's policy file (else FAULTLINE_WORKER_CONFIG, else FAULTLINE_CONFIG). */
   workerConfig?: string;
+  /** Chaos enabled on the in-process worker: faults may touch containers Faultline did not start. */
+  enableChaos?: boolean;
 }
 
 export async function runCommand(file: string, opts: RunOptions, out: Output): Promise<number> {
@@ -44,7 +47,9 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
   // The in-process worker reads this scenario's own compose file, wherever it lies, and reaches the
   // host ports its probes name (a standalone worker allows only what its operator configured).
   const base = withComposeRoots(loadWorkerPolicy(opts.workerConfig), exp.stack ? [dirname(resolve(exp.stack.compose))] : []);
-  const policy = withHostPorts(base, declaredHostPorts(exp));
+  const policy = policyWithFlags(withHostPorts(base, declaredHostPorts(exp)), opts);
+  // The in-process worker would refuse it before the stack: say so before anything starts.
+  if (opts.worker) refuseEarly(policy, exp);
   installRuntime();
   const session = await openSession(out, { startServer: true });
   let worker: Worker | undefined;
@@ -97,6 +102,11 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
     }
     out.result(opts.json ? JSON.stringify(journal, null, 2) : renderSummary(journal));
     if (url && !opts.json) out.result(`  Web UI        ${url}`);
+    const refused = refusalOf(journal);
+    if (refused) {
+      out.info(`error: refused by the worker's guardrails (a refused fault is neither leased nor injected)\n${refused}`);
+      return EXIT_INVALID_INPUT;
+    }
     return EXIT_CODES[journal.outcome];
   } finally {
     worker?.shutdown();

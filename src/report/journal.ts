@@ -4,6 +4,7 @@
  * run's events into its outcome are in src/workflows/recorder.ts, its only writer.
  */
 import type { RestoreOutcome, Sample, SeriesGap } from '../activities/types';
+import type { GuardrailCheck } from '../activities/guardrails/types';
 
 export const OUTCOMES = ['passed', 'failed', 'aborted', 'error', 'dirty'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -121,6 +122,8 @@ export interface Journal {
     restoredAt?: number;
     withinBound?: boolean;
   };
+  /** Every guardrail check of the run (before it, before each inject), with each rule's verdict. */
+  guardrails?: GuardrailCheck[];
   /** Pauses, resumes and extensions received while the run was live, in order. */
   controls?: Array<{ at: number; action: 'pause' | 'resume' | 'extend'; detail?: string }>;
 }

@@ -19,6 +19,8 @@ export interface ControlContext {
   rec: RunRecorder;
   /** Moves the dead-man deadlines of held faults by `ms`; returns the ones that could not be moved. */
   shiftDeadlines: (ms: number) => Promise<string[]>;
+  /** Why an extension by `ms` is refused (the worker's guardrails), or undefined. */
+  refuseExtend?: (ms: number) => string | undefined;
 }
 
 export function installControls(ctx: ControlContext): void {
@@ -70,6 +72,8 @@ export function installControls(ctx: ControlContext): void {
         const p = ctx.rec.phase;
         if (p !== 'method' && p !== 'fault-injected') throw new Error(`nothing to extend: the run is in phase "${p}"`);
         if (ctx.clock.openWindows() === 0) throw new Error('nothing to extend: no wait or fault window is open right now');
+        const refused = ctx.refuseExtend?.(ms);
+        if (refused) throw new Error(refused);
       },
     },
   );

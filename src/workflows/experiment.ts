@@ -14,6 +14,7 @@ import { installControls } from './controls';
 import { finishRun } from './finish';
 import { parseOrFail } from './invalid-input';
 import { statusQuery } from './messages';
+import { extendRefusal, guardRun } from './guardrails';
 import { runSteps } from './method';
 import { long, quick, summary } from './proxies';
 import { RunRecorder } from './recorder';
@@ -45,7 +46,13 @@ export async function experiment(input: unknown): Promise<Journal> {
   const main = new CancellationScope();
   const clock = new MethodClock();
   const stops = new StopConditions(exp);
-  installControls({ main, clock, rec, shiftDeadlines: (ms) => saga.shiftDeadlines(ms) });
+  installControls({
+    main,
+    clock,
+    rec,
+    shiftDeadlines: (ms) => saga.shiftDeadlines(ms),
+    refuseExtend: (ms) => extendRefusal(rec, saga, Math.max(0, ...clock.state().windows.map((w) => w.remainingMs)), ms),
+  });
   setHandler(statusQuery, () => {
     const active = new Set(saga.pending().map((c) => c.record.faultId));
     return { ...rec.status(exp.name, active, [...last.values()]), ...clock.state() };
@@ -67,6 +74,7 @@ export async function experiment(input: unknown): Promise<Journal> {
   try {
     await main.run(async () => {
       await quick.validateStack.executeWithOptions(summary(`validate targets against ${exp.stack?.compose ?? 'no stack'}`), [exp]);
+      await guardRun(exp, rec, saga);
       if (exp.stack) {
         rec.record({ kind: 'phase', phase: 'stack-up' });
         stack = await long.stackUp.executeWithOptions(summary(`stack up (${exp.stack.profiles.join(', ') || 'all services'})`), [

@@ -28,6 +28,7 @@ import {
 import { selectTargets } from '../spec/select';
 import { probing, quick, summary } from './proxies';
 import { takeLease } from './lease';
+import { guardInject } from './guardrails';
 import type { RunRecorder } from './recorder';
 import type { Saga } from './saga';
 
@@ -94,6 +95,8 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   const targets = target ? selectTargets(candidates, target.mode, Math.random, describeTarget(target)) : candidates;
   const faultId = `${workflowInfo().workflowId}/${path}`;
   const ttlMs = faultTtlMs(ctx.exp.method, path, step, ctx.exp.safety.grace);
+  // Nothing is leased or injected before the worker's guardrails allow these targets now.
+  await guardInject(ctx.exp, ctx.rec, ctx.saga, step, path, targets);
   // The deadline starts when the lease is ours, so time spent waiting for another run is not lost.
   const deadlineAt = await takeLease(faultId, targets, ttlMs, ctx.exp.safety.lease);
   const record: FaultRecord = { faultId, stepPath: path, kind: fault.kind, spec: fault, targets, deadlineAt };

@@ -123,6 +123,8 @@ export class RunRecorder {
         return void this.workload(e.id, (w) => (w.error = w.error ? `${w.error}; ${e.problem}` : e.problem));
       case 'workload-stopped':
         return void this.workload(e.id, (w) => (w.stoppedAt = Date.now()));
+      case 'guardrails-checked':
+        return void (j.guardrails ??= []).push(e.check);
       case 'fault-requested':
         return void j.faults.push(e.fault);
       case 'fault-injected':

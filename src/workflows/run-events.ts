@@ -4,6 +4,7 @@
  * an error outranks an abort, an abort outranks a failed hypothesis; a run with none passed.
  */
 import type { RestoreResult, Sample, SeriesRead } from '../activities/types';
+import type { GuardrailCheck } from '../activities/guardrails/types';
 import type { CheckRecord, FaultEntry, Outcome, Phase } from '../report/journal';
 import type { StopConditionHit } from './stop-conditions';
 
@@ -23,6 +24,8 @@ export type RunEvent =
   /** Stopping a workload went wrong; added to what the workload itself reported. */
   | { kind: 'workload-stop-problem'; id: string; problem: string }
   | { kind: 'workload-stopped'; id: string }
+  /** A guardrail check and its verdicts; a refusal is followed by the error that ends the method. */
+  | { kind: 'guardrails-checked'; check: GuardrailCheck }
   | { kind: 'fault-requested'; fault: FaultEntry }
   | { kind: 'fault-injected'; faultId: string; injectedAt: number; details: string[] }
   | { kind: 'restore-requested'; faultId: string }

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { Activities } from '../../src/activities';
+import { DEFAULT_GUARDRAILS, type GuardrailsSection, guardrailConfig } from '../../src/activities/guardrails/config';
+import { type TargetFacts, decideFault, decideRun } from '../../src/activities/guardrails/decide';
 import { evaluateCheck } from '../../src/activities/checks';
 import type { ContainerRef, FaultRecord, Sample } from '../../src/activities/types';
 import { HistoryWriter, historyFile, requestStop, stopRequested } from '../../src/activities/workloads/history';
@@ -44,6 +46,12 @@ export class FakeWorld {
   leftoverHelpers: string[] = [];
   /** Fake workloads act like a policy gateway: they deny while any container is broken, unless it fails open. */
   failOpen = false;
+  /** The worker's guardrails, judged by the real decision module over these fake containers. */
+  guardrails: GuardrailsSection = DEFAULT_GUARDRAILS;
+  /** Containers the fake says Faultline did not start (no faultline.project label). */
+  readonly foreign = new Set<string>();
+  /** Each guardrail check (`run`, or `inject:<step path>`) and how many calls had been made before it. */
+  readonly guardrailChecks: Array<{ check: string; callsBefore: number; allowed: boolean }> = [];
   /** Where fake workloads write real history files, which the real checkers then judge. */
   readonly artifactsRoot = mkdtempSync(join(tmpdir(), 'fl-fake-world-'));
 
@@ -85,6 +93,25 @@ export class FakeWorld {
       writeJournal: async () => {
         this.calls.push('writeJournal');
         return { dir: '/tmp/fake' };
+      },
+      checkGuardrails: async (input) => {
+        const cfg = guardrailConfig(this.guardrails);
+        const callsBefore = this.calls.length;
+        if (input.stage === 'run') {
+          const d = decideRun(cfg, input.scenario, input.faults);
+          this.guardrailChecks.push({ check: 'run', callsBefore, allowed: d.allowed });
+          return { stage: 'run', at: Date.now(), ...d, maxFaultDurationMs: cfg.maxFaultDurationMs };
+        }
+        const targets = input.targets.map((t): TargetFacts => ({
+          id: t.id,
+          name: t.name,
+          ports: [],
+          serviceSize: 1,
+          labels: this.foreign.has(t.name) ? { 'com.docker.compose.service': t.name } : { 'faultline.project': 'fake', 'faultline.service': t.name },
+        }));
+        const d = decideFault(cfg, input.scenario, { fault: input.fault, targets, host: false, activeInRun: input.activeInRun, activeElsewhere: 0 });
+        this.guardrailChecks.push({ check: `inject:${input.fault.stepPath}`, callsBefore, allowed: d.allowed });
+        return { stage: 'inject', stepPath: input.fault.stepPath, at: Date.now(), ...d, maxFaultDurationMs: cfg.maxFaultDurationMs };
       },
       resolveTargets: async (input): Promise<ContainerRef[]> => {
         this.calls.push(`resolveTargets:${input.target.service}`);

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_POLICY, composePolicyOf, loadWorkerPolicy, parsePolicy, withComposeRoots, withHostPorts } from '../../../src/activities/policy';
+import { DEFAULT_POLICY, composePolicyOf, loadWorkerPolicy, parsePolicy, withChaosEnabled, withComposeRoots, withHostPorts } from '../../../src/activities/policy';
 import { checkAgainstStack } from '../../../src/activities/stack/check';
 import { FaultlineError, ValidationError } from '../../../src/errors';
 import { loadComposeFile } from '../../../src/spec/compose';
@@ -38,6 +38,7 @@ test('a policy file, and the environment lists on top of it', () => {
         { from: 1, to: 65535 },
       ],
     },
+    guardrails: DEFAULT_POLICY.guardrails,
   });
   expect(loadWorkerPolicy(undefined, { FAULTLINE_WORKER_CONFIG: file }).hostFaults.enabled).toBe(true);
   // FAULTLINE_HOST_PROCESSES alone enables host faults for exactly those names.
@@ -101,6 +102,33 @@ describe('compose files named in workflow input', () => {
   test('the CLI reading its own user file passes no roots and is not limited', () => {
     expect(Object.keys(checkAgainstStack(exp(join(outside, 'compose.yaml')), 'x').model?.services ?? {})).toEqual(['web']);
   });
+});
+
+test('the guardrails section: from the file, FAULTLINE_CONFIG as the last fallback, the environment on top', () => {
+  const file = join(dir, 'guard.yaml');
+  writeFileSync(file, 'guardrails:\n  environment: staging\n  deny: { names: [db-*] }\n  blastRadius: { maxContainersPerFault: 2 }\n');
+  const g = loadWorkerPolicy(undefined, { FAULTLINE_CONFIG: file }).guardrails;
+  expect(g).toMatchObject({ environment: 'staging', chaosEnabled: false, deny: { names: ['db-*'] }, blastRadius: { maxContainersPerFault: 2 } });
+  // FAULTLINE_WORKER_CONFIG wins over FAULTLINE_CONFIG; the environment variables win over the file.
+  expect(() => loadWorkerPolicy(undefined, { FAULTLINE_WORKER_CONFIG: join(dir, 'missing.yaml'), FAULTLINE_CONFIG: file })).toThrow(/missing.yaml/);
+  const env = loadWorkerPolicy(file, { FAULTLINE_ENVIRONMENT: 'production', FAULTLINE_CHAOS_ENABLED: 'true' }).guardrails;
+  expect(env).toMatchObject({ environment: 'production', chaosEnabled: true });
+  expect(withChaosEnabled(loadWorkerPolicy(file, {})).guardrails.chaosEnabled).toBe(true);
+  expect(() => parsePolicy('guardrails: { chaos: yes }\n', 'g.yaml')).toThrow(/guardrails/);
+});
+
+test('no policy file is read from the current folder unless named', () => {
+  const prev = process.cwd();
+  const here = join(dir, 'cwd');
+  mkdirSync(here, { recursive: true });
+  writeFileSync(join(here, 'faultline.config.yaml'), 'guardrails: { chaosEnabled: true }\n');
+  try {
+    process.chdir(here);
+    expect(loadWorkerPolicy(undefined, {}).guardrails.chaosEnabled).toBe(false);
+    expect(loadWorkerPolicy('faultline.config.yaml', {}).guardrails.chaosEnabled).toBe(true);
+  } finally {
+    process.chdir(prev);
+  }
 });
 
 test('host ports for probes: bad entries refused with their path, and faultline run adds only the ports its scenario names', () => {
