@@ -81,6 +81,8 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
 
 /** Patch id: an inject runs to completion even when the method is cancelled meanwhile. */
 export const PATCH_INJECT_RUNS_TO_COMPLETION = 'inject-runs-to-completion';
+/** Patch id: the record carries its TTL, and the dead-man deadline counts from the inject (issue 11). */
+export const PATCH_DEADLINE_FROM_INJECT = 'deadline-from-inject';
 
 async function runFault(ctx: MethodContext, step: FaultStep, path: string): Promise<void> {
   const fault = step.fault;
@@ -96,7 +98,9 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   const ttlMs = faultTtlMs(ctx.exp.method, path, step, ctx.exp.safety.grace);
   // The deadline starts when the lease is ours, so time spent waiting for another run is not lost.
   const deadlineAt = await takeLease(faultId, targets, ttlMs, ctx.exp.safety.lease);
-  const record: FaultRecord = { faultId, stepPath: path, kind: fault.kind, spec: fault, targets, deadlineAt };
+  // With the TTL in the record, the inject counts the deadline from the injects and returns it.
+  const fromInject = patched(PATCH_DEADLINE_FROM_INJECT);
+  const record: FaultRecord = { faultId, stepPath: path, kind: fault.kind, spec: fault, targets, deadlineAt, ...(fromInject ? { ttlMs } : {}) };
   const entry: FaultEntry = {
     faultId: record.faultId,
     stepPath: path,
@@ -120,9 +124,11 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   const injected = await ctx.saga.track(
     patched(PATCH_INJECT_RUNS_TO_COMPLETION) ? CancellationScope.nonCancellable(inject) : inject(),
   );
+  if (fromInject && injected.deadlineAt !== undefined) record.deadlineAt = injected.deadlineAt;
   ctx.rec.record({ kind: 'fault-injected', faultId, injectedAt: injected.injectedAt, details: injected.details });
   ctx.rec.record({ kind: 'phase', phase: 'fault-injected' });
   if (step.duration !== undefined) {
+    ctx.saga.restoreDue(compensation, Date.now() + toMs(step.duration));
     await ctx.clock.wait(toMs(step.duration), `${path} ${description}`);
     await ctx.saga.restoreNow(compensation);
   }

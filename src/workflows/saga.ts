@@ -4,7 +4,7 @@
  * order and must be idempotent, which the fault drivers guarantee by keying on the fault id.
  */
 import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
-import type { FaultRecord } from '../activities/types';
+import type { FaultRecord, RestoreResult } from '../activities/types';
 import { SA_FAULTS } from '../temporal/search-attributes';
 import { errorText } from '../errors';
 import { quick, restoring, summary } from './proxies';
@@ -14,6 +14,11 @@ export interface Compensation {
   record: FaultRecord;
   /** The fault as the activity summaries name it. */
   description: string;
+  /**
+   * Workflow time its restore is due: the end of its window (moved with pauses and extensions). A
+   * fault without a window is due when its restore is asked for (the restore phase).
+   */
+  dueAt?: number;
 }
 
 export class Saga {
@@ -45,6 +50,11 @@ export class Saga {
     return this.all.map((c) => c.record);
   }
 
+  /** The fault's window ends at `at` (workflow time): its restore is due then. */
+  restoreDue(c: Compensation, at: number): void {
+    c.dueAt = at;
+  }
+
   /** Injects are tracked so the restore phase waits for any still in flight before undoing them. */
   track<T>(p: Promise<T>): Promise<T> {
     this.inflight.add(p);
@@ -66,6 +76,7 @@ export class Saga {
   async shiftDeadlines(ms: number): Promise<string[]> {
     const failed: string[] = [];
     for (const c of this.stack) {
+      if (c.dueAt !== undefined) c.dueAt += ms;
       if (c.record.deadlineAt === undefined) continue;
       c.record.deadlineAt += ms;
       try {
@@ -93,10 +104,13 @@ export class Saga {
   private async restore(c: Compensation): Promise<void> {
     if (!this.stack.includes(c)) return;
     const faultId = c.record.faultId;
+    const requestedAt = Date.now();
     this.rec.record({ kind: 'restore-requested', faultId });
     try {
       const result = await restoring.restoreFault.executeWithOptions(summary(`restore ${c.description}`), [c.record]);
       this.rec.record({ kind: 'restore-done', faultId, result });
+      const early = firedEarly(faultId, result, Math.min(c.dueAt ?? requestedAt, requestedAt));
+      if (early) this.rec.record({ kind: 'deviation', reasons: [early] });
       this.lastRestoreAt = Math.max(this.lastRestoreAt, result.restoredAt);
       this.stack.splice(this.stack.indexOf(c), 1);
       this.publish();
@@ -105,4 +119,18 @@ export class Saga {
       this.rec.record({ kind: 'restore-failed', faultId, error: err });
     }
   }
+}
+
+/**
+ * A dead-man switch that fired before the fault's restore was due cut the fault short: the method
+ * ran on without it, so whatever the probes saw does not test the hypothesis. One that fired after
+ * (a restore that came late: a worker or server down) did its job. Only restore results that report
+ * when a switch fired (workers since issue 11) are judged, so older histories replay unchanged.
+ */
+export function firedEarly(faultId: string, result: RestoreResult, dueAt: number): string | undefined {
+  const early = result.outcomes.filter((o) => o.selfRevertedAt !== undefined && o.selfRevertedAt < dueAt);
+  if (early.length === 0) return undefined;
+  const at = (ms: number) => new Date(ms).toISOString();
+  const which = early.map((o) => `${o.container} at ${at(o.selfRevertedAt as number)}`).join(', ');
+  return `fault ${faultId} did not last as asked: its dead-man switch reverted it before its restore was due at ${at(dueAt)} (${which}); raise its ttl or the safety grace`;
 }
