@@ -60,7 +60,7 @@ export function createActivities(deps: ActivityDeps) {
     writeJournal: (input: { workflowId: string; journal: Journal }): Promise<{ dir: string }> => boundary(() => writeJournalFiles(artifactsRoot, input.workflowId, input.journal)),
     resolveTargets: (input: ResolveTargetsInput): Promise<ContainerRef[]> => boundary(() => resolveTargets(ops, input)),
     pickTargetByProbe: (input: PickTargetInput): Promise<PickTargetResult> => boundary(() => pickTargetByProbe(w.driverDeps, input)),
-    injectFault: (rec: FaultRecord): Promise<InjectResult> => boundary(() => w.lifecycle.inject(rec)),
+    injectFault: (rec: FaultRecord): Promise<InjectResult> => boundary(() => withHeartbeat(() => w.lifecycle.inject(rec))),
     restoreFault: (rec: FaultRecord): Promise<RestoreResult> => boundary(() => withHeartbeat(() => w.lifecycle.restore(rec))),
     rearmFault: (rec: FaultRecord): Promise<{ reverters: string[] }> => boundary(() => w.lifecycle.rearm(rec)),
     acquireLease: (input: LeaseInput): Promise<LeaseResult> => boundary(() => acquireLease(docker, clock, input, w.fanOut)),

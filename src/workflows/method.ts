@@ -26,7 +26,7 @@ import {
   toMs,
 } from '../spec';
 import { selectTargets } from '../spec/select';
-import { probing, quick, summary } from './proxies';
+import { injecting, probing, quick, summary } from './proxies';
 import { takeLease } from './lease';
 import type { RunRecorder } from './recorder';
 import type { Saga } from './saga';
@@ -81,7 +81,10 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
 
 /** Patch id: an inject runs to completion even when the method is cancelled meanwhile. */
 export const PATCH_INJECT_RUNS_TO_COMPLETION = 'inject-runs-to-completion';
-/** Patch id: the record carries its TTL, and the dead-man deadline counts from the inject (issue 11). */
+/**
+ * Patch id: the record carries its TTL, the dead-man deadline counts from the inject, and injects
+ * and restores heartbeat with a long start-to-close (many targets; issue 11).
+ */
 export const PATCH_DEADLINE_FROM_INJECT = 'deadline-from-inject';
 
 async function runFault(ctx: MethodContext, step: FaultStep, path: string): Promise<void> {
@@ -116,7 +119,7 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   const compensation = { record, description };
   ctx.saga.register(compensation); // before the inject is scheduled: saga rule 1
   const names = entry.targets.join(', ');
-  const inject = () => quick.injectFault.executeWithOptions(summary(`inject ${description} -> ${names}`), [record]);
+  const inject = () => (fromInject ? injecting : quick).injectFault.executeWithOptions(summary(`inject ${description} -> ${names}`), [record]);
   // An inject in flight is let finish before anything else happens. Cancelled mid-call (an abort,
   // a stop condition), the call would reject at once while the worker, which a short call does not
   // tell, goes on injecting: the restore could then run before the inject lands, and the journal

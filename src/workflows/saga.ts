@@ -3,11 +3,12 @@
  * half-applied inject (or one whose worker died mid-call) is still undone. Restores run in reverse
  * order and must be idempotent, which the fault drivers guarantee by keying on the fault id.
  */
-import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { FaultRecord, RestoreResult } from '../activities/types';
 import { SA_FAULTS } from '../temporal/search-attributes';
 import { errorText } from '../errors';
-import { quick, restoring, summary } from './proxies';
+import { PATCH_DEADLINE_FROM_INJECT } from './method';
+import { quick, restoring, restoringMany, summary } from './proxies';
 import type { RunRecorder } from './recorder';
 
 export interface Compensation {
@@ -107,7 +108,8 @@ export class Saga {
     const requestedAt = Date.now();
     this.rec.record({ kind: 'restore-requested', faultId });
     try {
-      const result = await restoring.restoreFault.executeWithOptions(summary(`restore ${c.description}`), [c.record]);
+      const proxy = patched(PATCH_DEADLINE_FROM_INJECT) ? restoringMany : restoring;
+      const result = await proxy.restoreFault.executeWithOptions(summary(`restore ${c.description}`), [c.record]);
       this.rec.record({ kind: 'restore-done', faultId, result });
       const early = firedEarly(faultId, result, Math.min(c.dueAt ?? requestedAt, requestedAt));
       if (early) this.rec.record({ kind: 'deviation', reasons: [early] });
