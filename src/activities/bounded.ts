@@ -4,7 +4,7 @@
  * residue scans, reverters, leases), so 200 targets cost about 200/limit round trips instead of
  * 200, without opening 200 sockets to the engine at once.
  */
-import { FaultlineError } from '../errors';
+import { ValidationError } from '../errors';
 
 /** How many calls to the engine one fan-out keeps in flight unless the worker is told otherwise. */
 export const DEFAULT_FAN_OUT = 8;
@@ -44,7 +44,8 @@ export function fanOutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   if (raw === undefined || raw.trim() === '') return DEFAULT_FAN_OUT;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > MAX_FAN_OUT) {
-    throw new FaultlineError('InvalidConfig', `FAULTLINE_FAN_OUT: expected a whole number from 1 to ${MAX_FAN_OUT}, got ${JSON.stringify(raw)}`, { retryable: false });
+    // Bad input from the operator: the CLI reports it with exit 64, and nothing starts.
+    throw new ValidationError('FAULTLINE_FAN_OUT', [`expected a whole number from 1 to ${MAX_FAN_OUT}, got ${JSON.stringify(raw)}`]);
   }
   return n;
 }

@@ -62,7 +62,7 @@ export function createActivities(deps: ActivityDeps) {
     pickTargetByProbe: (input: PickTargetInput): Promise<PickTargetResult> => boundary(() => pickTargetByProbe(w.driverDeps, input)),
     injectFault: (rec: FaultRecord): Promise<InjectResult> => boundary(() => withHeartbeat(() => w.lifecycle.inject(rec))),
     restoreFault: (rec: FaultRecord): Promise<RestoreResult> => boundary(() => withHeartbeat(() => w.lifecycle.restore(rec))),
-    rearmFault: (rec: FaultRecord): Promise<{ reverters: string[] }> => boundary(() => w.lifecycle.rearm(rec)),
+    rearmFault: (rec: FaultRecord): Promise<{ reverters: string[] }> => boundary(() => withHeartbeat(() => w.lifecycle.rearm(rec))),
     acquireLease: (input: LeaseInput): Promise<LeaseResult> => boundary(() => acquireLease(docker, clock, input, w.fanOut)),
     releaseLeases: async (input: { run: string }): Promise<{ released: string[] }> => boundary(async () => ({ released: await releaseLeases(docker, input.run) })),
     scanHelpers: async (input: { run: string }): Promise<VerifyResult> => boundary(async () => ({ residue: await helperResidue(docker, input.run) })),

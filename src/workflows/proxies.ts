@@ -34,9 +34,9 @@ export const restoring = proxyActivities<Activities>({
 });
 
 /**
- * Injects and restores since issue 11: a fault over many targets can take longer than a minute on a
- * busy engine (200 reverters to arm), so these heartbeat instead, and a dead worker is still noticed
- * within 5 s. Retried like `quick` and `restoring`; older runs replay with those.
+ * Injects, re-arms and restores since issue 11: a fault over many targets can take longer than a
+ * minute on a busy engine (200 reverters to arm), so these heartbeat instead, and a dead worker is
+ * still noticed within 5 s. Retried like `quick` and `restoring`; older runs replay with those.
  */
 export const injecting = proxyActivities<Activities>({
   startToCloseTimeout: '15m',

@@ -8,7 +8,7 @@ import type { FaultRecord, RestoreResult } from '../activities/types';
 import { SA_FAULTS } from '../temporal/search-attributes';
 import { errorText } from '../errors';
 import { PATCH_DEADLINE_FROM_INJECT } from './method';
-import { quick, restoring, restoringMany, summary } from './proxies';
+import { injecting, quick, restoring, restoringMany, summary } from './proxies';
 import type { RunRecorder } from './recorder';
 
 export interface Compensation {
@@ -81,7 +81,8 @@ export class Saga {
       if (c.record.deadlineAt === undefined) continue;
       c.record.deadlineAt += ms;
       try {
-        await quick.rearmFault.executeWithOptions(summary(`re-arm dead-man switch: ${c.description}`), [c.record]);
+        const proxy = patched(PATCH_DEADLINE_FROM_INJECT) ? injecting : quick;
+        await proxy.rearmFault.executeWithOptions(summary(`re-arm dead-man switch: ${c.description}`), [c.record]);
       } catch (err) {
         failed.push(`${c.record.faultId}: ${errorText(err)}`);
       }

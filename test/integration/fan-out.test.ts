@@ -114,7 +114,8 @@ test(`${N} targets: every reverter's deadline is at least its own target's injec
   const exp: ExperimentInput = {
     name: 'fan-out',
     hypothesis: 'a fault on many targets holds for its whole window',
-    stack: { compose: MANY, project, keep: true },
+    // Stack-up starts containers one at a time today: 200 of them take minutes on a busy machine.
+    stack: { compose: MANY, project, keep: true, healthTimeout: '15m' },
     method: [{ fault: { kind: 'container-pause', target: { service: 'sleeper' } }, duration: '30s' }],
     safety: { grace: '120s' },
   };

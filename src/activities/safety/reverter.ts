@@ -52,9 +52,16 @@ until sh -c "$FL_SCRIPT"; do
 done
 echo reverted`;
 
-/** Run by exec inside a reverter: moves its deadline to $1, or exits 3 when the switch has fired. */
+/**
+ * Run by exec inside a reverter: moves its deadline to $1 unless it already holds a later one, or
+ * exits 3 when the switch has fired.
+ */
 const MOVE = `[ -e /tmp/fl-fired ] && exit 3
-printf %s "$1" > /tmp/fl-deadline.new && mv /tmp/fl-deadline.new /tmp/fl-deadline || exit 1
+cur=$(cat /tmp/fl-deadline 2>/dev/null || true)
+case "$cur" in ''|*[!0-9]*) cur=0 ;; esac
+if [ "$cur" -lt "$1" ]; then
+  printf %s "$1" > /tmp/fl-deadline.new && mv /tmp/fl-deadline.new /tmp/fl-deadline || exit 1
+fi
 [ -e /tmp/fl-fired ] && exit 3
 exit 0`;
 

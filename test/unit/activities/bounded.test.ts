@@ -3,6 +3,7 @@
  * limit actually reached, so a serial map would fail too), every item attempted despite failures.
  */
 import { DEFAULT_FAN_OUT, fanOutFromEnv, mapBounded, mapSettled } from '../../../src/activities/bounded';
+import { ValidationError } from '../../../src/errors';
 
 /** A call that waits for the test to let it go, counting how many are in flight. */
 function gated() {
@@ -75,6 +76,7 @@ test('FAULTLINE_FAN_OUT: default 8, a whole number from 1 to 64, anything else a
   expect(fanOutFromEnv({ FAULTLINE_FAN_OUT: '1' })).toBe(1);
   expect(fanOutFromEnv({ FAULTLINE_FAN_OUT: '64' })).toBe(64);
   for (const bad of ['0', '65', '2.5', 'eight', '-3']) {
-    expect(() => fanOutFromEnv({ FAULTLINE_FAN_OUT: bad })).toThrow(`FAULTLINE_FAN_OUT: expected a whole number from 1 to 64, got "${bad}"`);
+    expect(() => fanOutFromEnv({ FAULTLINE_FAN_OUT: bad })).toThrow(ValidationError);
+    expect(() => fanOutFromEnv({ FAULTLINE_FAN_OUT: bad })).toThrow(`FAULTLINE_FAN_OUT: 1 problem(s)\n  - expected a whole number from 1 to 64, got "${bad}"`);
   }
 });
