@@ -16,7 +16,7 @@ import { hostOps } from './host/processes';
 import { createNetOps } from './net/ops';
 import type { WorkerPolicy } from './policy';
 import type { Clock, ContainerOps } from './ports';
-import { timeToGreen } from './probes';
+import { type ProbeDeps, timeToGreen } from './probes';
 import { acquireLease } from './safety/leases';
 import { type SelfRevertFor, armReverters, disarmReverters, moveReverters } from './safety/reverter';
 import type { TimeToGreenInput, TimeToGreenResult } from './types';
@@ -39,6 +39,8 @@ export interface Wiring {
   fanOut: number;
   /** Every port over the worker's Docker client and host; probes and rollbacks take their share. */
   driverDeps: FaultPorts;
+  /** What probes run with: the container ports plus the host ports the worker's policy allows. */
+  probeDeps: ProbeDeps;
   faults: FaultActions;
   lifecycle: FaultLifecycle;
   timeToGreen(input: TimeToGreenInput): Promise<TimeToGreenResult>;
@@ -57,6 +59,7 @@ export function wire(deps: ActivityDeps): Wiring {
   const host = guardHost(hostOps, policy.hostFaults);
   const driverDeps: FaultPorts = { ops, clock, net: createNetOps(docker), clones: createCloneOps(docker), host };
   const drivers = createFaultDrivers(driverDeps);
+  const probeDeps: ProbeDeps = { ops, clock, hostPorts: policy.probes.hostPorts };
   const faults: FaultActions = {
     inject: (rec) => injectFault(drivers, rec, limit),
     restore: (rec) => restoreFault(drivers, rec, limit),
@@ -75,11 +78,12 @@ export function wire(deps: ActivityDeps): Wiring {
   return {
     fanOut: limit,
     driverDeps,
+    probeDeps,
     faults,
     lifecycle,
     timeToGreen: (input) =>
       withHeartbeat((progress, signal) =>
-        timeToGreen(driverDeps, input, { onProgress: (attempts: number, streak: number) => progress(`attempt ${attempts}, streak ${streak}`), signal }),
+        timeToGreen(probeDeps, input, { onProgress: (attempts: number, streak: number) => progress(`attempt ${attempts}, streak ${streak}`), signal }),
       ),
     /** Runs until cancelled; a retry after a dead worker appends to the same history file. */
     runWorkload: (input) => {
@@ -89,6 +93,7 @@ export function wire(deps: ActivityDeps): Wiring {
           artifactsRoot,
           clock,
           attempt,
+          hostPorts: policy.probes.hostPorts,
           signal,
           onProgress: (s) => progress(`${s.invoked} invoked, ${s.ok} ok, ${s.failed} failed, ${s.unknown} unknown`),
         }),

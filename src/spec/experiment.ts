@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CheckSpec } from './checks';
-import { Duration } from './duration';
+import { Interval, Timeout } from './duration';
 import { Expectation } from './expect';
 import { ProbeRef, ProbeSpec, describeProbe } from './probes';
 import { referenceProblems } from './references';
@@ -20,7 +20,7 @@ export const StackSpec = z
     project: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'compose project names are lower-case letters, digits, "-" and "_"').optional(),
     /** Leave the stack running after the run (for debugging). */
     keep: z.boolean().default(false),
-    healthTimeout: Duration.default('120s'),
+    healthTimeout: Timeout.default('120s'),
   })
   .strict();
 export type StackSpec = z.infer<typeof StackSpec>;
@@ -30,7 +30,7 @@ export const ContinuousProbe = z
   .object({
     id: z.string().min(1).optional(),
     probe: ProbeRef,
-    every: Duration.default('1s'),
+    every: Interval.default('1s'),
     /** A stop condition: while faults are active, this many failed samples in a row abort the run. */
     abortOnFail: z.boolean().default(false),
     failuresToAbort: z.number().int().min(1).default(1),

@@ -18,6 +18,7 @@ import { describeProbe } from './probes';
 import { isFault, isWait, walkSteps } from './steps';
 import { safetyLines } from './safety';
 import { describeTarget } from './target';
+import { type HostPorts, declaredHostPorts, portAllowed } from './host-ports';
 
 /**
  * What an experiment will do, resolved (defaults applied, probe references expanded), without
@@ -27,6 +28,8 @@ import { describeTarget } from './target';
 export interface PlanOptions extends PrivilegeOptions {
   /** The compose services the stack's profiles select, when the caller has read the compose file. */
   services?: string[];
+  /** The host ports a worker policy allows, when the caller read one (`faultline plan --worker-config`). */
+  hostPorts?: HostPorts;
 }
 
 export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
@@ -59,6 +62,7 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   section('restore phase (always runs, non-cancellable, newest fault first)', restore);
   section('safety net (dead-man switch and target leases, docs/operations.md)', safetyLines(exp, WORKFLOW_ID));
   section('host commands (run on the worker host, as the worker)', hostCommandLines(exp.method, opts), 'none');
+  section('host ports (loopback ports reached as host:port or URL, outside the stack)', hostPortLines(exp, opts));
   section('privileged helpers (started by the faults)', helperLines(exp.method), 'none');
   section('without a dead-man switch', noDeadManLines(exp.method));
 
@@ -68,6 +72,18 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   section('checks (after the restores, if the method ran)', checkLines(exp));
   out.push('', `then: residue scan of every fault, journal and artifacts, ${exp.stack?.keep ? 'stack kept running' : 'stack teardown'}`);
   return out.join('\n') + '\n';
+}
+
+function hostPortLines(exp: Experiment, opts: PlanOptions): string[] {
+  return declaredHostPorts(exp).map((port) => {
+    const verdict =
+      opts.hostPorts === undefined
+        ? 'faultline run allows it for its own worker; a standalone worker only if its policy lists it (probes.hostPorts)'
+        : portAllowed(port, opts.hostPorts)
+          ? 'allowed by the worker policy'
+          : "refused by this worker policy unless the stack publishes it (faultline run allows it for its own worker)";
+    return `${port}: ${verdict}`;
+  });
 }
 
 function stackLines(exp: Experiment, opts: PlanOptions): string[] {
