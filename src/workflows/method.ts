@@ -99,9 +99,9 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   const targets = target ? selectTargets(candidates, target.mode, Math.random, describeTarget(target)) : candidates;
   const faultId = `${workflowInfo().workflowId}/${path}`;
   const ttlMs = faultTtlMs(ctx.exp.method, path, step, ctx.exp.safety.grace);
-  // The deadline starts when the lease is ours, so time spent waiting for another run is not lost.
+  // The deadline starts when the lease is ours, so time spent waiting for another run is not lost;
+  // with the TTL in the record, the inject moves it to its last target's inject plus the TTL.
   const deadlineAt = await takeLease(faultId, targets, ttlMs, ctx.exp.safety.lease);
-  // With the TTL in the record, the inject counts the deadline from the injects and returns it.
   const fromInject = patched(PATCH_DEADLINE_FROM_INJECT);
   const record: FaultRecord = { faultId, stepPath: path, kind: fault.kind, spec: fault, targets, deadlineAt, ...(fromInject ? { ttlMs } : {}) };
   const entry: FaultEntry = {
