@@ -131,8 +131,8 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   ctx.rec.record({ kind: 'fault-injected', faultId, injectedAt: injected.injectedAt, details: injected.details });
   ctx.rec.record({ kind: 'phase', phase: 'fault-injected' });
   if (step.duration !== undefined) {
-    ctx.saga.restoreDue(compensation, Date.now() + toMs(step.duration));
-    await ctx.clock.wait(toMs(step.duration), `${path} ${description}`);
+    ctx.saga.restoreDue(compensation, injected.injectedAt + toMs(step.duration));
+    await ctx.clock.wait(toMs(step.duration), `${path} ${description}`, injected.injectedAt);
     await ctx.saga.restoreNow(compensation);
   }
 }
