@@ -38,19 +38,36 @@ export interface FaultRecord {
   targets: ContainerRef[];
   /** Epoch ms after which the fault must revert itself at the target, even with no worker alive. */
   deadlineAt?: number;
+  /**
+   * The fault's TTL. With it, the inject counts the deadline from the injects (never earlier than
+   * the last target's inject plus the TTL) and returns it; records of runs before this field keep
+   * the deadline the workflow set when it took the lease.
+   */
+  ttlMs?: number;
 }
 
 export interface InjectResult {
+  /** When the last target's inject had returned. */
   injectedAt: number;
   /** One line per target, e.g. `nats-1: killed with SIGKILL`. */
   details: string[];
+  /** When each target's inject returned (the fault was in effect there by then). */
+  targets?: Array<{ container: string; injectedAt: number }>;
+  /** The dead-man deadline the reverters hold after the inject (records with a `ttlMs` only). */
+  deadlineAt?: number;
 }
 
 export type RestoreOutcome = 'restored' | 'already-clean' | 'gone';
 
 export interface RestoreResult {
   restoredAt: number;
-  outcomes: Array<{ container: string; outcome: RestoreOutcome; detail?: string }>;
+  outcomes: Array<{
+    container: string;
+    outcome: RestoreOutcome;
+    detail?: string;
+    /** The target's dead-man switch had fired: when its reverter finished (epoch ms). */
+    selfRevertedAt?: number;
+  }>;
 }
 
 /** What a residue scan found left behind by a fault; empty means clean. */

@@ -7,6 +7,7 @@
 import { Context } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { withHeartbeat } from './boundary';
+import { fanOutFromEnv } from './bounded';
 import { createCloneOps } from './docker/clone-ops';
 import { type FaultDrivers, type FaultPorts, createFaultDrivers, injectFault, restoreFault, selfRevertFor, verifyFault } from './faults';
 import { type FaultActions, type FaultLifecycle, createFaultLifecycle } from './faults/lifecycle';
@@ -17,7 +18,7 @@ import type { WorkerPolicy } from './policy';
 import type { Clock, ContainerOps } from './ports';
 import { type ProbeDeps, timeToGreen } from './probes';
 import { acquireLease } from './safety/leases';
-import { type SelfRevertFor, armReverters, disarmReverters } from './safety/reverter';
+import { type SelfRevertFor, armReverters, disarmReverters, moveReverters } from './safety/reverter';
 import type { TimeToGreenInput, TimeToGreenResult } from './types';
 import { type WorkloadInput, type WorkloadSummary, runWorkload } from './workloads/run';
 
@@ -29,9 +30,13 @@ export interface ActivityDeps {
   artifactsRoot: string;
   /** What the worker's operator allows scenarios to do on this host (src/activities/policy.ts). */
   policy: WorkerPolicy;
+  /** Engine calls one fault keeps in flight over its targets; default FAULTLINE_FAN_OUT, else 8. */
+  fanOut?: number;
 }
 
 export interface Wiring {
+  /** The fan-out limit the fault activities use. */
+  fanOut: number;
   /** Every port over the worker's Docker client and host; probes and rollbacks take their share. */
   driverDeps: FaultPorts;
   /** What probes run with: the container ports plus the host ports the worker's policy allows. */
@@ -50,22 +55,28 @@ export const selfRevertsOf =
 
 export function wire(deps: ActivityDeps): Wiring {
   const { docker, ops, clock, artifactsRoot, policy } = deps;
+  const limit = deps.fanOut ?? fanOutFromEnv();
   const host = guardHost(hostOps, policy.hostFaults);
   const driverDeps: FaultPorts = { ops, clock, net: createNetOps(docker), clones: createCloneOps(docker), host };
   const drivers = createFaultDrivers(driverDeps);
   const probeDeps: ProbeDeps = { ops, clock, hostPorts: policy.probes.hostPorts };
   const faults: FaultActions = {
-    inject: (rec) => injectFault(drivers, rec),
-    restore: (rec) => restoreFault(drivers, rec),
-    verify: (rec) => verifyFault(drivers, rec),
+    inject: (rec) => injectFault(drivers, rec, limit),
+    restore: (rec) => restoreFault(drivers, rec, limit),
+    verify: (rec) => verifyFault(drivers, rec, limit),
   };
   const lifecycle = createFaultLifecycle({
     faults,
-    reverters: { arm: (rec) => armReverters(docker, rec, selfRevertsOf(drivers)), disarm: (faultId) => disarmReverters(docker, faultId) },
-    leases: { acquire: (input) => acquireLease(docker, clock, input) },
+    reverters: {
+      arm: (rec, slot) => armReverters(docker, rec, selfRevertsOf(drivers), { limit, slot }),
+      move: (names, deadlineAt) => moveReverters(docker, names, deadlineAt, limit),
+      disarm: (faultId) => disarmReverters(docker, faultId, limit),
+    },
+    leases: { acquire: (input) => acquireLease(docker, clock, input, limit) },
     clock,
   });
   return {
+    fanOut: limit,
     driverDeps,
     probeDeps,
     faults,

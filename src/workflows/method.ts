@@ -26,7 +26,7 @@ import {
   toMs,
 } from '../spec';
 import { selectTargets } from '../spec/select';
-import { probing, quick, summary } from './proxies';
+import { injecting, probing, quick, summary } from './proxies';
 import { takeLease } from './lease';
 import { guardInject } from './guardrails';
 import type { RunRecorder } from './recorder';
@@ -82,6 +82,11 @@ async function runStep(ctx: MethodContext, step: Step, path: string): Promise<vo
 
 /** Patch id: an inject runs to completion even when the method is cancelled meanwhile. */
 export const PATCH_INJECT_RUNS_TO_COMPLETION = 'inject-runs-to-completion';
+/**
+ * Patch id: the record carries its TTL, the dead-man deadline counts from the inject, and injects
+ * and restores heartbeat with a long start-to-close (many targets; issue 11).
+ */
+export const PATCH_DEADLINE_FROM_INJECT = 'deadline-from-inject';
 
 async function runFault(ctx: MethodContext, step: FaultStep, path: string): Promise<void> {
   const fault = step.fault;
@@ -97,9 +102,11 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   const ttlMs = faultTtlMs(ctx.exp.method, path, step, ctx.exp.safety.grace);
   // Nothing is leased or injected before the worker's guardrails allow these targets now.
   await guardInject(ctx.exp, ctx.rec, ctx.saga, step, path, targets);
-  // The deadline starts when the lease is ours, so time spent waiting for another run is not lost.
+  // The deadline starts when the lease is ours, so time spent waiting for another run is not lost;
+  // with the TTL in the record, the inject moves it to its last target's inject plus the TTL.
   const deadlineAt = await takeLease(faultId, targets, ttlMs, ctx.exp.safety.lease);
-  const record: FaultRecord = { faultId, stepPath: path, kind: fault.kind, spec: fault, targets, deadlineAt };
+  const fromInject = patched(PATCH_DEADLINE_FROM_INJECT);
+  const record: FaultRecord = { faultId, stepPath: path, kind: fault.kind, spec: fault, targets, deadlineAt, ...(fromInject ? { ttlMs } : {}) };
   const entry: FaultEntry = {
     faultId: record.faultId,
     stepPath: path,
@@ -115,7 +122,7 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   const compensation = { record, description };
   ctx.saga.register(compensation); // before the inject is scheduled: saga rule 1
   const names = entry.targets.join(', ');
-  const inject = () => quick.injectFault.executeWithOptions(summary(`inject ${description} -> ${names}`), [record]);
+  const inject = () => (fromInject ? injecting : quick).injectFault.executeWithOptions(summary(`inject ${description} -> ${names}`), [record]);
   // An inject in flight is let finish before anything else happens. Cancelled mid-call (an abort,
   // a stop condition), the call would reject at once while the worker, which a short call does not
   // tell, goes on injecting: the restore could then run before the inject lands, and the journal
@@ -123,9 +130,11 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   const injected = await ctx.saga.track(
     patched(PATCH_INJECT_RUNS_TO_COMPLETION) ? CancellationScope.nonCancellable(inject) : inject(),
   );
+  if (fromInject && injected.deadlineAt !== undefined) record.deadlineAt = injected.deadlineAt;
   ctx.rec.record({ kind: 'fault-injected', faultId, injectedAt: injected.injectedAt, details: injected.details });
   ctx.rec.record({ kind: 'phase', phase: 'fault-injected' });
   if (step.duration !== undefined) {
+    ctx.saga.restoreDue(compensation, injected.injectedAt + toMs(step.duration));
     await ctx.clock.wait(toMs(step.duration), `${path} ${description}`, injected.injectedAt);
     await ctx.saga.restoreNow(compensation);
   }

@@ -33,6 +33,23 @@ export const restoring = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 },
 });
 
+/**
+ * Injects, re-arms and restores since issue 11: a fault over many targets can take longer than a
+ * minute on a busy engine (200 reverters to arm), so these heartbeat instead, and a dead worker is
+ * still noticed within 5 s. Retried like `quick` and `restoring`; older runs replay with those.
+ */
+export const injecting = proxyActivities<Activities>({
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '5s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+export const restoringMany = proxyActivities<Activities>({
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '5s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 },
+});
+
 /** Stack up/down and time-to-green wait for a long time and heartbeat while they do. */
 export const long = proxyActivities<Activities>({
   startToCloseTimeout: '15m',

@@ -88,7 +88,10 @@ test.each([
   // The target is back a moment before its reverter has printed its last line and exited.
   await until('the reverter to exit', async () => (await helpersOf(run(rec))).every((h) => h.state === 'exited'), { timeoutMs: 10_000 });
   const disarmed = await disarmReverters(docker, rec.faultId);
-  expect(disarmed).toEqual([{ target: rec.targets[0].name, fired: true, exitCode: 0 }]);
+  // It reports when it fired (it finished reverting): not before its deadline, and in the past.
+  expect(disarmed).toEqual([{ target: rec.targets[0].name, fired: true, exitCode: 0, firedAt: expect.any(Number) }]);
+  expect(disarmed[0].firedAt).toBeGreaterThanOrEqual(rec.deadlineAt ?? Infinity);
+  expect(disarmed[0].firedAt).toBeLessThanOrEqual(Date.now());
 });
 
 test('container-kill with SIGSTOP: the reverter thaws the frozen process', async () => {

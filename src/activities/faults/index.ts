@@ -1,9 +1,10 @@
 /**
- * Fault activities: fan one FaultRecord out over its targets. Every target is attempted even when
- * another fails, so a retry after a partial failure only has the missing ones left to change, and
- * the error names each target that failed.
+ * Fault activities: fan one FaultRecord out over its targets, at most `limit` at a time (bounded.ts).
+ * Every target is attempted even when another fails, so a retry after a partial failure only has
+ * the missing ones left to change, and the error names each target that failed.
  */
 import { FaultlineError } from '../../errors';
+import { DEFAULT_FAN_OUT, mapSettled } from '../bounded';
 import type { FaultSpec } from '../../spec/faults';
 import type { ContainerRef, FaultRecord, InjectResult, RestoreResult, VerifyResult } from '../types';
 import type { FaultContext, SelfRevert } from './driver';
@@ -12,21 +13,28 @@ import { type FaultDrivers, driverFor } from './registry';
 export type { FaultDriver, FaultPorts, SelfRevert } from './driver';
 export { type FaultDrivers, createFaultDrivers } from './registry';
 
-export async function injectFault(drivers: FaultDrivers, rec: FaultRecord): Promise<InjectResult> {
-  const details = await fanOut(rec, 'inject', (ctx) => driverFor(drivers, rec.spec.kind).inject(ctx));
-  return { injectedAt: drivers.clock.now(), details };
+export async function injectFault(drivers: FaultDrivers, rec: FaultRecord, limit = DEFAULT_FAN_OUT): Promise<InjectResult> {
+  const done = await fanOut(rec, 'inject', limit, async (ctx) => {
+    const detail = await driverFor(drivers, rec.spec.kind).inject(ctx);
+    return { detail, at: drivers.clock.now() };
+  });
+  return {
+    injectedAt: drivers.clock.now(),
+    details: done.map((d) => d.detail),
+    targets: done.map((d, i) => ({ container: rec.targets[i].name, injectedAt: d.at })),
+  };
 }
 
-export async function restoreFault(drivers: FaultDrivers, rec: FaultRecord): Promise<RestoreResult> {
-  const outcomes = await fanOut(rec, 'restore', async (ctx) => {
+export async function restoreFault(drivers: FaultDrivers, rec: FaultRecord, limit = DEFAULT_FAN_OUT): Promise<RestoreResult> {
+  const outcomes = await fanOut(rec, 'restore', limit, async (ctx) => {
     const r = await driverFor(drivers, rec.spec.kind).restore(ctx);
     return { container: ctx.target.name, ...r };
   });
   return { restoredAt: drivers.clock.now(), outcomes };
 }
 
-export async function verifyFault(drivers: FaultDrivers, rec: FaultRecord): Promise<VerifyResult> {
-  const lists = await fanOut(rec, 'verify', (ctx) => driverFor(drivers, rec.spec.kind).verify(ctx));
+export async function verifyFault(drivers: FaultDrivers, rec: FaultRecord, limit = DEFAULT_FAN_OUT): Promise<VerifyResult> {
+  const lists = await fanOut(rec, 'verify', limit, (ctx) => driverFor(drivers, rec.spec.kind).verify(ctx));
   return { residue: lists.flat() };
 }
 
@@ -35,13 +43,13 @@ export function selfRevertFor(drivers: FaultDrivers, rec: FaultRecord, target: C
   return driverFor(drivers, rec.spec.kind).selfRevert?.({ fault: rec.spec, target, faultId: rec.faultId });
 }
 
-async function fanOut<T>(rec: FaultRecord, phase: string, fn: (ctx: FaultContext<FaultSpec>) => Promise<T>): Promise<T[]> {
+async function fanOut<T>(rec: FaultRecord, phase: string, limit: number, fn: (ctx: FaultContext<FaultSpec>) => Promise<T>): Promise<T[]> {
   if (rec.spec.kind !== rec.kind) {
     throw new FaultlineError('InvalidFault', `fault ${rec.faultId}: record kind ${rec.kind} != spec kind ${rec.spec.kind}`, {
       retryable: false,
     });
   }
-  const settled = await Promise.allSettled(rec.targets.map((target: ContainerRef) => fn({ fault: rec.spec, target, faultId: rec.faultId })));
+  const settled = await mapSettled(rec.targets, limit, (target: ContainerRef) => fn({ fault: rec.spec, target, faultId: rec.faultId }));
   const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ target: rec.targets[i], error: s.reason as unknown }] : []));
   if (failures.length === 0) return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 

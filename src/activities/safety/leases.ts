@@ -8,15 +8,19 @@ import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
 import type { Clock } from '../ports';
 import type { LeaseHolder, LeaseInput, LeaseResult } from '../types';
+import { DEFAULT_FAN_OUT, mapBounded } from '../bounded';
 import { statusOf } from '../docker/status';
 import { LABEL, hardenedHostConfig, helperImageId, helperName, listHelpers, removeHelper } from './helpers';
 
-export async function acquireLease(docker: Docker, clock: Clock, input: LeaseInput): Promise<LeaseResult> {
-  for (const target of input.targets) {
-    const holder = await takeOne(docker, clock, input, target.id, target.name);
-    if (holder) return { acquired: false, holder };
-  }
-  return { acquired: true };
+/**
+ * Takes (or renews) the lease on every target, at most `limit` at once. Every target is tried; the
+ * first foreign holder in target order is the answer, and the leases taken meanwhile stay the
+ * run's until it releases them, as before.
+ */
+export async function acquireLease(docker: Docker, clock: Clock, input: LeaseInput, limit = DEFAULT_FAN_OUT): Promise<LeaseResult> {
+  const holders = await mapBounded(input.targets, limit, (target) => takeOne(docker, clock, input, target.id, target.name));
+  const holder = holders.find((h) => h !== undefined);
+  return holder ? { acquired: false, holder } : { acquired: true };
 }
 
 /** Returns the foreign holder, or undefined once this run holds the target's lease. */
@@ -58,6 +62,6 @@ async function takeOne(docker: Docker, clock: Clock, input: LeaseInput, targetId
 /** Releases every lease the run holds; returns the targets released. */
 export async function releaseLeases(docker: Docker, run: string): Promise<string[]> {
   const leases = (await listHelpers(docker, { run })).filter((h) => h.kind === 'lease');
-  for (const l of leases) await removeHelper(docker, l.id);
+  await mapBounded(leases, DEFAULT_FAN_OUT, (l) => removeHelper(docker, l.id));
   return leases.map((l) => l.labels[LABEL.target] ?? l.name);
 }

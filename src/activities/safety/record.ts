@@ -20,6 +20,7 @@ const RecordSchema = z.strictObject({
   spec: FaultSpec,
   targets: z.array(z.strictObject({ id: ContainerId, name: z.string().min(1).max(256), service: z.string().max(256).optional() })).min(1),
   deadlineAt: z.number().int().positive().optional(),
+  ttlMs: z.number().int().positive().optional(),
 });
 
 export type RecordCheck = { ok: true; record: FaultRecord } | { ok: false; problem: string };

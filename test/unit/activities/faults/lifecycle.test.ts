@@ -5,12 +5,12 @@
  * order checks run once more against a lifecycle wired in the wrong order, which they must reject.
  */
 import { type FaultLifecycle, type LifecyclePorts, createFaultLifecycle, runOfFault } from '../../../../src/activities/faults/lifecycle';
-import type { Disarmed } from '../../../../src/activities/safety/reverter';
+import type { Disarmed, MoveResult, ReverterSlot } from '../../../../src/activities/safety/reverter';
 import type { FaultRecord, LeaseInput } from '../../../../src/activities/types';
 import type { FaultSpec } from '../../../../src/spec';
 import { FakeClock } from '../../fakes/clock';
 
-type Step = 'arm' | 'inject' | 'restore' | 'disarm' | 'lease';
+type Step = 'arm' | 'inject' | 'restore' | 'disarm' | 'lease' | 'move';
 
 const spec: FaultSpec = { kind: 'container-pause', target: { service: 'nats-1', mode: 'all' } };
 const record = (over: Partial<FaultRecord> = {}): FaultRecord => ({
@@ -41,6 +41,14 @@ class FakeSafety {
   disarmReport: Disarmed[] = [];
   reverterNames = ['fl-reverter-1', 'fl-reverter-2'];
   readonly clock = new FakeClock(5_000);
+  /** How long each inject call takes on the fake clock (a slow batch). */
+  injectTakesMs = 0;
+  /** Every record the reverters were armed with, and with which slot. */
+  readonly arms: Array<{ rec: FaultRecord; slot?: ReverterSlot }> = [];
+  readonly injects: FaultRecord[] = [];
+  readonly moves: Array<{ names: string[]; deadlineAt: number }> = [];
+  /** What a move finds per reverter name; 'moved' unless set. */
+  moveReport: Record<string, MoveResult> = {};
 
   private step(s: Step): void {
     this.steps.push(s);
@@ -53,7 +61,9 @@ class FakeSafety {
       faults: {
         inject: async (rec) => {
           this.coveredAtInject.push(this.armed.has(rec.faultId));
+          this.injects.push(rec);
           this.step('inject');
+          this.clock.current += this.injectTakesMs;
           return { injectedAt: this.clock.now(), details: rec.targets.map((t) => `${t.name}: paused`) };
         },
         restore: async (rec) => {
@@ -64,10 +74,16 @@ class FakeSafety {
         verify: async () => ({ residue: [] }),
       },
       reverters: {
-        arm: async (rec) => {
+        arm: async (rec, slot) => {
           this.step('arm');
+          this.arms.push({ rec, slot });
           this.armed.add(rec.faultId);
-          return this.reverterNames;
+          return this.reverterNames.slice(0, rec.targets.length).map((name, i) => ({ name: slot ? `${name}-${slot}` : name, target: rec.targets[i] }));
+        },
+        move: async (names, deadlineAt) => {
+          this.step('move');
+          this.moves.push({ names, deadlineAt });
+          return names.map((n) => this.moveReport[n] ?? 'moved');
         },
         disarm: async (faultId) => {
           this.restoredAtDisarm.push(this.restored.has(faultId));
@@ -110,6 +126,18 @@ const orderChecks: Record<string, (make: Factory) => Promise<void>> = {
   },
 };
 
+const TTL = 30_000;
+
+/** A record as workflows since issue 11 send it: its TTL, and a deadline counted from its lease. */
+const withTtl = (over: Partial<FaultRecord> = {}): FaultRecord => record({ ttlMs: TTL, deadlineAt: 5_000 + TTL, ...over });
+
+orderChecks['inject with a TTL: armed, injected, then the lease renewed and only then the switch moved'] = async (make) => {
+  const w = new FakeSafety();
+  await make(w.ports()).inject(withTtl());
+  expect(w.steps).toEqual(['arm', 'inject', 'lease', 'move']);
+  expect(w.coveredAtInject).toEqual([true]);
+};
+
 describe('fault lifecycle order', () => {
   for (const [name, check] of Object.entries(orderChecks)) test(name, () => check(createFaultLifecycle));
 });
@@ -145,6 +173,63 @@ describe('inject', () => {
   });
 });
 
+describe('inject: the deadline counts from the inject', () => {
+  test('a slow batch moves every reverter to the last inject plus the TTL, and the lease with it', async () => {
+    const w = new FakeSafety();
+    w.injectTakesMs = 40_000; // longer than the TTL: the old deadline had passed before the batch ended
+    const r = await createFaultLifecycle(w.ports()).inject(withTtl());
+    const due = 5_000 + 40_000 + TTL;
+    // Armed before the inject with a deadline a full TTL away, never the (earlier) lease-based one.
+    expect(w.arms.map((a) => a.rec.deadlineAt)).toEqual([5_000 + TTL]);
+    expect(w.injects[0].deadlineAt).toBe(5_000 + TTL);
+    expect(r.injectedAt).toBe(45_000);
+    expect(r.deadlineAt).toBe(due);
+    expect(w.moves).toEqual([{ names: ['fl-reverter-1', 'fl-reverter-2'], deadlineAt: due }]);
+    expect(w.leases).toEqual([{ run: 'wf-1', faultId: 'wf-1/method[0]', targets: withTtl().targets, expiresAt: due }]);
+    expect(r.details.at(-1)).toBe(`dead-man switch armed until ${new Date(due).toISOString()} (30s after the last inject)`);
+  });
+
+  test('a workflow deadline later than now + TTL is kept, never shortened', async () => {
+    const w = new FakeSafety();
+    const r = await createFaultLifecycle(w.ports()).inject(withTtl({ deadlineAt: 900_000 }));
+    expect(w.arms[0].rec.deadlineAt).toBe(900_000);
+    expect(r.deadlineAt).toBe(900_000);
+  });
+
+  test('a switch that fired during the batch stays as evidence; its target gets a second reverter and is injected again', async () => {
+    const w = new FakeSafety();
+    w.moveReport = { 'fl-reverter-2': 'fired' };
+    const r = await createFaultLifecycle(w.ports()).inject(withTtl());
+    expect(w.steps).toEqual(['arm', 'inject', 'lease', 'move', 'arm', 'inject']);
+    expect(w.arms[1]).toEqual({ rec: expect.objectContaining({ targets: [{ id: 'c2', name: 'nats-2' }], deadlineAt: r.deadlineAt }), slot: 'again' });
+    expect(w.injects[1].targets).toEqual([{ id: 'c2', name: 'nats-2' }]);
+    expect(r.details).toContain('nats-2: the dead-man switch fired before the batch was injected; armed again and injected again');
+  });
+
+  test('a record without a TTL (a run from before) keeps its deadline: no lease renewal, no move', async () => {
+    const w = new FakeSafety();
+    w.injectTakesMs = 40_000;
+    const r = await createFaultLifecycle(w.ports()).inject(record());
+    expect(w.steps).toEqual(['arm', 'inject']);
+    expect(r.deadlineAt).toBeUndefined();
+  });
+
+  test('a kind with nothing to undo still has its lease renewed to the deadline, and nothing to move', async () => {
+    const w = new FakeSafety();
+    w.reverterNames = [];
+    const r = await createFaultLifecycle(w.ports()).inject(withTtl());
+    expect(w.steps).toEqual(['arm', 'inject', 'lease']);
+    expect(r.details).toEqual(['nats-1: paused', 'nats-2: paused']);
+  });
+
+  test('a failed move surfaces (the activity is retried; the provisional deadlines still hold)', async () => {
+    const w = new FakeSafety();
+    w.fail.add('move');
+    await expect(createFaultLifecycle(w.ports()).inject(withTtl())).rejects.toThrow('move failed');
+    expect(w.armed.has('wf-1/method[0]')).toBe(true);
+  });
+});
+
 describe('restore', () => {
   test('a reverter that had fired leaves a note on its target, after any detail already there', async () => {
     const w = new FakeSafety();
@@ -165,6 +250,17 @@ describe('restore', () => {
       { container: 'nats-1', outcome: 'restored', detail: 'was paused; dead-man switch had fired (exit 0)' },
       { container: 'nats-2', outcome: 'restored' },
     ]);
+  });
+
+  test('when a switch fired is reported per target, the earliest of its reverters', async () => {
+    const w = new FakeSafety();
+    w.disarmReport = [
+      { target: 'nats-1', fired: true, exitCode: 0, firedAt: 7_000 },
+      { target: 'nats-1', fired: true, exitCode: 0, firedAt: 6_000 },
+      { target: 'nats-2', fired: false },
+    ];
+    const r = await createFaultLifecycle(w.ports()).restore(record());
+    expect(r.outcomes.map((o) => o.selfRevertedAt)).toEqual([6_000, undefined]);
   });
 
   test('a fired reverter with no exit code reads "exit ?"', async () => {
@@ -230,7 +326,15 @@ describe('negative control: a lifecycle wired in the wrong order', () => {
   const wrongOrder: Factory = ({ faults, reverters, leases, clock }) => ({
     async inject(rec) {
       const r = await faults.inject(rec);
-      await reverters.arm(rec);
+      const armed = await reverters.arm(rec);
+      if (rec.ttlMs !== undefined) {
+        // Moved before the lease, and counted from the lease: both wrong.
+        await reverters.move(
+          armed.map((a) => a.name),
+          rec.deadlineAt ?? 0,
+        );
+        await leases.acquire({ run: runOfFault(rec.faultId), faultId: rec.faultId, targets: rec.targets, expiresAt: rec.deadlineAt ?? 0 });
+      }
       return r;
     },
     async restore(rec) {
@@ -238,7 +342,7 @@ describe('negative control: a lifecycle wired in the wrong order', () => {
       return faults.restore(rec);
     },
     async rearm(rec) {
-      const names = await reverters.arm(rec);
+      const names = (await reverters.arm(rec)).map((a) => a.name);
       await leases.acquire({ run: runOfFault(rec.faultId), faultId: rec.faultId, targets: rec.targets, expiresAt: rec.deadlineAt ?? clock.now() });
       return { reverters: names };
     },
