@@ -11,7 +11,7 @@ import { loadWorkerPolicy } from '../activities/policy';
 import { renderPlan } from '../spec/plan';
 import { stopDevServer } from '../temporal/dev-server';
 import { consoleOutput } from './output';
-import { bindsOf, checkScenario } from './preflight';
+import { bindsOf, checkScenario, attachedLines } from './preflight';
 import { runCommand } from './run';
 import { statusCommand } from './status';
 import { abortAllCommand, abortCommand } from './abort';
@@ -46,11 +46,12 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<file>', 'scenario or chain file (YAML)')
     .description('validate a scenario or a chain and print its resolved plan; touches nothing')
     .option('--worker-config <file>', "show the restart commands of this worker policy (default FAULTLINE_WORKER_CONFIG)")
-    .action((file: string, o: { workerConfig?: string }) => {
+    .action(async (file: string, o: { workerConfig?: string }) => {
       if (planOrValidateChain('plan', file, out)) return;
       const checked = checkScenario(file);
       const policy = o.workerConfig || process.env.FAULTLINE_WORKER_CONFIG ? loadWorkerPolicy(o.workerConfig) : undefined;
-      out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: policy?.hostFaults.restarts }));
+      const attached = await attachedLines(checked);
+      out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: policy?.hostFaults.restarts, attached }));
     });
   program
     .command('validate')

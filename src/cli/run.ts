@@ -41,7 +41,7 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
   if (opts.worker) await checkDocker(docker, checked);
   const { exp } = checked;
   // The in-process worker reads this scenario's own compose file, wherever it lies.
-  const policy = withComposeRoots(loadWorkerPolicy(opts.workerConfig), exp.stack ? [dirname(resolve(exp.stack.compose))] : []);
+  const policy = withComposeRoots(loadWorkerPolicy(opts.workerConfig), exp.stack?.compose !== undefined ? [dirname(resolve(exp.stack.compose))] : []);
   installRuntime();
   const session = await openSession(out, { startServer: true });
   let worker: Worker | undefined;

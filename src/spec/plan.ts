@@ -27,6 +27,8 @@ import { describeTarget } from './target';
 export interface PlanOptions extends PrivilegeOptions {
   /** The compose services the stack's profiles select, when the caller has read the compose file. */
   services?: string[];
+  /** An attached stack's containers as they are now (one line each), when the caller looked. */
+  attached?: string[];
 }
 
 export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
@@ -66,20 +68,29 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   if (rollbacks.length && !exp.stack) rollbacks.push('skipped: rollbacks only run when the experiment has a stack');
   section('rollbacks (after the restores, whatever happened)', rollbacks);
   section('checks (after the restores, if the method ran)', checkLines(exp));
-  out.push('', `then: residue scan of every fault, journal and artifacts, ${exp.stack?.keep ? 'stack kept running' : 'stack teardown'}`);
+  const end = exp.stack?.attach ? 'attached stack left running' : exp.stack?.keep ? 'stack kept running' : 'stack teardown';
+  out.push('', `then: residue scan of every fault, journal and artifacts, ${end}`);
   return out.join('\n') + '\n';
 }
 
 function stackLines(exp: Experiment, opts: PlanOptions): string[] {
   const s = exp.stack;
   if (!s) return [];
+  if (s.attach) {
+    return [
+      `attach    compose project ${s.attach.project}, already running (started by any compose tool); targets are resolved among its containers at run time`,
+      ...(opts.attached ? opts.attached.map((l) => `          ${l}`) : []),
+      'teardown  never: Faultline does not start, stop or remove an attached stack; it only restores its own faults',
+    ];
+  }
   return [
     `compose   ${s.compose}`,
     `profiles  ${s.profiles.length ? s.profiles.join(', ') : 'none (only services without a profile)'}`,
     ...(opts.services ? [`services  ${opts.services.join(', ') || 'none'}`] : []),
     `project   ${s.project ?? `derived from the workflow id (fl-${WORKFLOW_ID})`}`,
     `health    wait up to ${formatDuration(s.healthTimeout)} for services to be healthy`,
-    `teardown  ${s.keep ? 'no: the stack is kept after the run' : 'yes, after the run'}`,
+    ...(s.share ? ['share     yes: runs on the project even if another run started it; then only what this run adds is removed'] : []),
+    `teardown  ${s.keep ? 'no: the stack is kept after the run' : 'yes, after the run (only what this run created)'}`,
   ];
 }
 
@@ -97,13 +108,20 @@ export function planSummary(exp: Experiment): string {
   return truncateBytes(`${exp.name}: ${steps.join('; ')}${checks}`.replace(/\s+/g, ' '), SUMMARY_MAX_BYTES);
 }
 
+function stackDetail(exp: Experiment): string {
+  const s = exp.stack;
+  if (!s) return '**stack** none';
+  if (s.attach) return `**stack** attached to running project \`${s.attach.project}\` (never torn down)`;
+  return `**stack** \`${s.compose}\`${s.profiles.length ? ` profiles ${s.profiles.join(', ')}` : ''}`;
+}
+
 /** Markdown for the workflow's detail page: the hypothesis, the method tree and what gets restored. */
 export function planDetails(exp: Experiment): string {
   const faults = plannedFaults(exp);
   const md = [
     `**hypothesis** ${exp.hypothesis}`,
     '',
-    exp.stack ? `**stack** \`${exp.stack.compose}\`${exp.stack.profiles.length ? ` profiles ${exp.stack.profiles.join(', ')}` : ''}` : '**stack** none',
+    stackDetail(exp),
     '',
     '**faults**',
     ...faults.map((f) => `- \`${f.path}\` ${f.description}: ${holdText(f.duration)}`),
