@@ -25,6 +25,9 @@ import { exec } from '../helpers/exec';
 import { freePort } from '../helpers/net';
 import { repoPath } from '../helpers/paths';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
+import { until } from '../helpers/until';
+import { statusQuery } from '../../src/workflows/messages';
+import type { JanitorReport } from '../../src/workflows/janitor';
 
 const docker = new Docker();
 const ops = createContainerOps(docker);
@@ -129,6 +132,38 @@ test('an experiment attaches, pauses, kills and partitions its services, restore
   }
   // Nothing of the run is left anywhere on the engine (reverters, leases, helpers).
   expect(await docker.listContainers({ all: true, filters: { label: [`faultline.run=${journal.workflowId}`] } })).toEqual([]);
+}, 180_000);
+
+test('a run terminated while an attached service is paused: the janitor restores it from its reverter record', async () => {
+  const workflowId = `${taskQueue}-term-${randomBytes(3).toString('hex')}`;
+  const handle = await t.client.workflow.start('experiment', {
+    taskQueue,
+    workflowId,
+    args: [
+      {
+        name: 'attach-terminated',
+        hypothesis: 'the janitor restores what a terminated run left on an attached stack',
+        stack: { attach: { project: stack.project } },
+        method: [{ fault: { kind: 'container-pause', target: { service: 'nats' } }, duration: '5m' }],
+      } satisfies ExperimentInput,
+    ],
+  });
+  const nats = `${stack.project}_nats_1`;
+  await until('the fault to be active', async () => (await handle.query(statusQuery)).activeFaults.length > 0);
+  expect((await docker.getContainer(nats).inspect()).State.Paused).toBe(true);
+  // Terminate skips the restore phase by design: only the janitor (or the TTL) can undo it now.
+  await handle.terminate('test: skip the restore phase');
+  expect((await docker.getContainer(nats).inspect()).State.Paused).toBe(true);
+
+  const report = (await until('the janitor to find the terminated run', async () => {
+    const r = (await t.client.workflow.execute('janitor', { taskQueue, workflowId: `${workflowId}-janitor-${randomBytes(2).toString('hex')}`, args: [{}] })) as JanitorReport;
+    return r.runs.some((x) => x.workflowId === workflowId) ? r : undefined;
+  }, { timeoutMs: 60_000, everyMs: 1000 }));
+  const mine = report.runs.find((x) => x.workflowId === workflowId);
+  expect(mine).toMatchObject({ restored: [`${workflowId}/method[0]`], failed: [] });
+  expect(mine?.skipped ?? []).toEqual([]);
+  expect((await docker.getContainer(nats).inspect()).State).toMatchObject({ Running: true, Paused: false });
+  expect(await docker.listContainers({ all: true, filters: { label: [`faultline.run=${workflowId}`] } })).toEqual([]);
 }, 180_000);
 
 test('faultline plan and validate accept an attached stack and plan lists its containers now', async () => {
