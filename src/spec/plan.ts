@@ -90,7 +90,7 @@ function stackLines(exp: Experiment, opts: PlanOptions): string[] {
     `project   ${s.project ?? `derived from the workflow id (fl-${WORKFLOW_ID})`}`,
     `health    wait up to ${formatDuration(s.healthTimeout)} for services to be healthy`,
     ...(s.share ? ['share     yes: runs on the project even if another run started it; then only what this run adds is removed'] : []),
-    `teardown  ${s.keep ? 'no: the stack is kept after the run' : 'yes, after the run (only what this run created)'}`,
+    `teardown  ${s.keep ? 'no: the stack is kept after the run' : 'yes, after the run'}`,
   ];
 }
 
