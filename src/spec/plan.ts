@@ -41,7 +41,7 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   };
 
   section('stack', stackLines(exp, opts), "none: targets are only looked up in the run's own stack, so faults will find no container");
-  if (exp.stack && opts.binds) section('bind mounts (host folder → container, each shared with the container)', bindLines(opts.binds), 'none');
+  if (exp.stack?.compose !== undefined && opts.binds) section('bind mounts (host folder → container, each shared with the container)', bindLines(opts.binds), 'none');
   section(
     'probes',
     Object.entries(exp.probes).map(([id, p]) => `${id}: ${describeProbe(p)}, timeout ${formatDuration(p.timeout)}, ${expectationText(exp, id)}`),

@@ -16,7 +16,7 @@ import { ignoreGone } from './resources';
  * A stack Faultline did not create (an attached one) carries no `faultline.project` label and is
  * never selected here.
  */
-export async function stackDown(docker: Docker, project: string, owner?: StackOwner): Promise<{ removed: string[]; left: string[] }> {
+export async function stackDown(docker: Docker, project: string, owner?: StackOwner): Promise<{ removed: string[]; left?: string[] }> {
   const filters = projectFilter(project);
   const removed: string[] = [];
   const left: string[] = [];
@@ -51,7 +51,8 @@ export async function stackDown(docker: Docker, project: string, owner?: StackOw
     if (!mine(v.Labels, v.Name)) continue;
     if (await gone(docker.getVolume(v.Name).remove({ force: true }))) removed.push(v.Name);
   }
-  return { removed: removed.sort(), left: left.sort() };
+  // `left` only with an owner: what another run owns and this teardown therefore kept.
+  return { removed: removed.sort(), ...(owner ? { left: left.sort() } : {}) };
 }
 
 /** `true` when this call removed it; a concurrent removal (404 or 409) counts as already gone. */
