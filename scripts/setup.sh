@@ -201,6 +201,8 @@ ensure_build() {
   # Named workflow types are compiled in from scenarios/*.yaml (workflows cannot read files).
   (cd "$ROOT" && node scripts/gen-scenario-types.js) || die "generating the scenario workflow types failed"
   (cd "$ROOT" && npx tsc -p tsconfig.json) || die "tsc failed"
+  # Workers start from this bundle instead of running webpack on every `faultline run`.
+  (cd "$ROOT" && node scripts/bundle-workflows.js) || die "bundling the workflows failed"
 }
 
 ensure_docker

@@ -61,7 +61,7 @@ export function createActivities(deps: ActivityDeps) {
     collectLogs: (input: { workflowId: string; project: string }): Promise<{ dir: string; files: string[] }> => boundary(() => collectRunLogs(docker, artifactsRoot, input)),
     writeJournal: (input: { workflowId: string; journal: Journal }): Promise<{ dir: string }> => boundary(() => writeJournalFiles(artifactsRoot, input.workflowId, input.journal)),
     resolveTargets: (input: ResolveTargetsInput): Promise<ContainerRef[]> => boundary(() => resolveTargets(ops, input)),
-    pickTargetByProbe: (input: PickTargetInput): Promise<PickTargetResult> => boundary(() => pickTargetByProbe(w.driverDeps, input)),
+    pickTargetByProbe: (input: PickTargetInput): Promise<PickTargetResult> => boundary(() => pickTargetByProbe(w.probeDeps, input)),
     injectFault: (rec: FaultRecord): Promise<InjectResult> => boundary(() => w.lifecycle.inject(rec)),
     restoreFault: (rec: FaultRecord): Promise<RestoreResult> => boundary(() => withHeartbeat(() => w.lifecycle.restore(rec))),
     rearmFault: (rec: FaultRecord): Promise<{ reverters: string[] }> => boundary(() => w.lifecycle.rearm(rec)),
@@ -70,13 +70,13 @@ export function createActivities(deps: ActivityDeps) {
     scanHelpers: async (input: { run: string }): Promise<VerifyResult> => boundary(async () => ({ residue: await helperResidue(docker, input.run) })),
     findOrphanFaults: (input: { lookbackMs: number }): Promise<OrphanRun[]> => boundary(() => findOrphans(Context.current().client, docker, { lookbackMs: input.lookbackMs, now: clock.now() })),
     verifyFault: (rec: FaultRecord): Promise<VerifyResult> => boundary(() => w.faults.verify(rec)),
-    runProbe: (input: ProbeInput): Promise<Sample> => boundary(() => runProbe(w.driverDeps, input)),
+    runProbe: (input: ProbeInput): Promise<Sample> => boundary(() => runProbe(w.probeDeps, input)),
     timeToGreen: (input: TimeToGreenInput): Promise<TimeToGreenResult> => boundary(() => w.timeToGreen(input)),
     runRollback: (input: RollbackInput): Promise<RestoreResult> => boundary(() => withHeartbeat(() => runRollback(w.driverDeps, input))),
     runWorkload: (input: WorkloadInput): Promise<WorkloadSummary> => boundary(() => w.runWorkload(input)),
     /** No boundary, as before: a stop that is not confirmed is an answer, not an error. */
     stopWorkloads: (input: { workflowId: string; ids: string[]; timeoutMs: number }): Promise<{ unconfirmed: string[] }> => stopWorkloads(artifactsRoot, (ms) => clock.sleep(ms), input),
-    evaluateCheck: (input: HistoryCheckInput): Promise<CheckVerdict> => boundary(() => evaluateCheck(artifactsRoot, input, Context.current().cancellationSignal)),
+    evaluateCheck: (input: HistoryCheckInput): Promise<CheckVerdict> => boundary(() => evaluateCheck(artifactsRoot, input, Context.current().cancellationSignal, deps.policy.probes.hostPorts)),
   };
 }
 

@@ -12,6 +12,14 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import type { ComposePolicy } from '../spec/compose/mount-policy';
+import { type PortRange, parsePortEntry } from '../spec/host-ports';
+
+/** A port, a range `"from-to"` or `"*"`, parsed into a range. */
+const HostPortEntry = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const r = parsePortEntry(v);
+  if (!r) ctx.addIssue({ code: 'custom', message: `"${v}" is not a port (1-65535), a range "from-to" or "*"` });
+  return r ?? { from: 0, to: -1 };
+});
 
 const AbsPath = z.string().min(1).refine(isAbsolute, { message: 'must be an absolute path' });
 
@@ -37,6 +45,16 @@ export const WorkerPolicy = z
       })
       .strict()
       .default({ roots: [], bindRoots: [] }),
+    probes: z
+      .object({
+        /**
+         * Loopback ports that probes, workloads and checks given as host:port or URL may reach,
+         * besides the ports of their own stack: `5432`, `"8000-8099"`, or `"*"` for any.
+         */
+        hostPorts: z.array(HostPortEntry).default([]),
+      })
+      .strict()
+      .default({ hostPorts: [] }),
   })
   .strict();
 export type WorkerPolicy = z.output<typeof WorkerPolicy>;
@@ -63,7 +81,8 @@ export function parsePolicy(text: string, source: string): WorkerPolicy {
 /**
  * The file (given, else FAULTLINE_WORKER_CONFIG), then the environment's lists on top:
  * FAULTLINE_HOST_PROCESSES (names separated by ","; enables host faults), FAULTLINE_COMPOSE_ROOTS
- * and FAULTLINE_BIND_ROOTS (absolute folders separated by ":").
+ * and FAULTLINE_BIND_ROOTS (absolute folders separated by ":"), FAULTLINE_PROBE_PORTS (ports,
+ * ranges or "*", separated by ",").
  */
 export function loadWorkerPolicy(file?: string, env: NodeJS.ProcessEnv = process.env): WorkerPolicy {
   const path = file ?? env.FAULTLINE_WORKER_CONFIG;
@@ -82,6 +101,9 @@ export function loadWorkerPolicy(file?: string, env: NodeJS.ProcessEnv = process
   const bindRoots = list(env.FAULTLINE_BIND_ROOTS, ':');
   const bad = [...composeRoots, ...bindRoots].filter((p) => !isAbsolute(p));
   if (bad.length > 0) throw new ValidationError('environment', bad.map((p) => `FAULTLINE_COMPOSE_ROOTS/FAULTLINE_BIND_ROOTS: "${p}" must be an absolute path`));
+  const probePorts = list(env.FAULTLINE_PROBE_PORTS, ',');
+  const badPorts = probePorts.filter((p) => parsePortEntry(p) === undefined);
+  if (badPorts.length > 0) throw new ValidationError('environment', badPorts.map((p) => `FAULTLINE_PROBE_PORTS: "${p}" is not a port (1-65535), a range "from-to" or "*"`));
   return {
     hostFaults: {
       ...policy.hostFaults,
@@ -89,7 +111,17 @@ export function loadWorkerPolicy(file?: string, env: NodeJS.ProcessEnv = process
       processes: [...policy.hostFaults.processes, ...processes],
     },
     compose: { roots: [...policy.compose.roots, ...composeRoots], bindRoots: [...policy.compose.bindRoots, ...bindRoots] },
+    probes: { hostPorts: [...policy.probes.hostPorts, ...probePorts.map((p) => parsePortEntry(p) as PortRange)] },
   };
+}
+
+/**
+ * The policy with more host ports for probes: `faultline run` lets its own in-process worker reach
+ * the loopback ports its scenario names as host endpoints (the person running it wrote or chose
+ * them, and the plan lists them); a standalone worker allows only what its operator configured.
+ */
+export function withHostPorts(policy: WorkerPolicy, ports: number[]): WorkerPolicy {
+  return { ...policy, probes: { hostPorts: [...policy.probes.hostPorts, ...ports.map((p) => ({ from: p, to: p }))] } };
 }
 
 /** The policy with more compose roots (`faultline run` adds the folder of the scenario's own compose file). */

@@ -15,7 +15,7 @@ import { hostOps } from './host/processes';
 import { createNetOps } from './net/ops';
 import type { WorkerPolicy } from './policy';
 import type { Clock, ContainerOps } from './ports';
-import { timeToGreen } from './probes';
+import { type ProbeDeps, timeToGreen } from './probes';
 import { acquireLease } from './safety/leases';
 import { type SelfRevertFor, armReverters, disarmReverters } from './safety/reverter';
 import type { TimeToGreenInput, TimeToGreenResult } from './types';
@@ -34,6 +34,8 @@ export interface ActivityDeps {
 export interface Wiring {
   /** Every port over the worker's Docker client and host; probes and rollbacks take their share. */
   driverDeps: FaultPorts;
+  /** What probes run with: the container ports plus the host ports the worker's policy allows. */
+  probeDeps: ProbeDeps;
   faults: FaultActions;
   lifecycle: FaultLifecycle;
   timeToGreen(input: TimeToGreenInput): Promise<TimeToGreenResult>;
@@ -51,6 +53,7 @@ export function wire(deps: ActivityDeps): Wiring {
   const host = guardHost(hostOps, policy.hostFaults);
   const driverDeps: FaultPorts = { ops, clock, net: createNetOps(docker), clones: createCloneOps(docker), host };
   const drivers = createFaultDrivers(driverDeps);
+  const probeDeps: ProbeDeps = { ops, clock, hostPorts: policy.probes.hostPorts };
   const faults: FaultActions = {
     inject: (rec) => injectFault(drivers, rec),
     restore: (rec) => restoreFault(drivers, rec),
@@ -64,11 +67,12 @@ export function wire(deps: ActivityDeps): Wiring {
   });
   return {
     driverDeps,
+    probeDeps,
     faults,
     lifecycle,
     timeToGreen: (input) =>
       withHeartbeat((progress, signal) =>
-        timeToGreen(driverDeps, input, { onProgress: (attempts: number, streak: number) => progress(`attempt ${attempts}, streak ${streak}`), signal }),
+        timeToGreen(probeDeps, input, { onProgress: (attempts: number, streak: number) => progress(`attempt ${attempts}, streak ${streak}`), signal }),
       ),
     /** Runs until cancelled; a retry after a dead worker appends to the same history file. */
     runWorkload: (input) => {
@@ -78,6 +82,7 @@ export function wire(deps: ActivityDeps): Wiring {
           artifactsRoot,
           clock,
           attempt,
+          hostPorts: policy.probes.hostPorts,
           signal,
           onProgress: (s) => progress(`${s.invoked} invoked, ${s.ok} ok, ${s.failed} failed, ${s.unknown} unknown`),
         }),

@@ -45,13 +45,13 @@ export async function main(argv: string[]): Promise<number> {
     .command('plan')
     .argument('<file>', 'scenario or chain file (YAML)')
     .description('validate a scenario or a chain and print its resolved plan; touches nothing')
-    .option('--worker-config <file>', "show the restart commands of this worker policy (default FAULTLINE_WORKER_CONFIG)")
+    .option('--worker-config <file>', "show the restart commands and allowed host ports of this worker policy (default FAULTLINE_WORKER_CONFIG)")
     .action(async (file: string, o: { workerConfig?: string }) => {
       if (planOrValidateChain('plan', file, out)) return;
       const checked = checkScenario(file);
       const policy = o.workerConfig || process.env.FAULTLINE_WORKER_CONFIG ? loadWorkerPolicy(o.workerConfig) : undefined;
       const attached = await attachedLines(checked);
-      out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: policy?.hostFaults.restarts, attached }));
+      out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: policy?.hostFaults.restarts, hostPorts: policy?.probes.hostPorts, attached }));
     });
   program
     .command('validate')

@@ -9,10 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import Docker from 'dockerode';
 import { runDir } from '../activities/artifacts/write';
-import { loadWorkerPolicy, withComposeRoots } from '../activities/policy';
+import { loadWorkerPolicy, withComposeRoots, withHostPorts } from '../activities/policy';
+import { declaredHostPorts } from '../spec/host-ports';
 import { EXIT_CODES } from '../report/journal';
 import { formatMs } from '../spec/duration';
 import { artifactsRoot, workflowUrl } from '../temporal/config';
@@ -26,6 +27,7 @@ import { loadChainFile } from './chain-file';
 import { checkDocker } from './preflight';
 import type { Output } from './output';
 import type { RunOptions } from './run';
+import { awaitResult, failureText, leftToServer } from './await-result';
 import { openSession } from './session';
 
 export async function runChainCommand(file: string, opts: RunOptions, out: Output): Promise<number> {
@@ -33,14 +35,15 @@ export async function runChainCommand(file: string, opts: RunOptions, out: Outpu
   const { chain } = loaded;
   const docker = new Docker();
   if (opts.worker) for (const c of loaded.checked) await checkDocker(docker, c);
-  const policy = withComposeRoots(loadWorkerPolicy(opts.workerConfig), loaded.composeDirs);
+  const hostPorts = loaded.checked.flatMap((c) => declaredHostPorts(c.exp));
+  const policy = withHostPorts(withComposeRoots(loadWorkerPolicy(opts.workerConfig), loaded.composeDirs), hostPorts);
   installRuntime();
   const session = await openSession(out, { startServer: true });
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   try {
     if (opts.worker) {
-      out.info('bundling workflows and starting a worker on task queue "faultline"');
+      out.info('starting a worker on task queue "faultline"');
       const connection = await NativeConnection.connect({ address: session.settings.address });
       worker = await createWorker({ connection, namespace: session.settings.namespace, artifactsRoot: artifactsRoot(), docker, policy });
       workerRun = worker.run().finally(() => connection.close());
@@ -71,11 +74,14 @@ export async function runChainCommand(file: string, opts: RunOptions, out: Outpu
     const stopProgress = watchChainProgress(handle, out);
     let result: ChainResult;
     try {
-      result = (await handle.result()) as ChainResult;
-    } catch (err) {
-      const cause = err instanceof WorkflowFailedError && err.cause ? err.cause.message : (err as Error).message;
+      const answer = await awaitResult<ChainResult>(handle, out, { address: session.settings.address });
+      if (answer.kind === 'lost') return leftToServer(out, workflowId, url, answer.waitedMs);
+      if (answer.kind === 'result') result = answer.value;
+      else {
+      const cause = failureText(answer.error);
       const now = Date.now();
       result = { workflowId, runId: handle.firstExecutionRunId, name: chain.name, outcome: 'error', children: [], reasons: [`the chain workflow failed: ${cause}`], startedAt: now, finishedAt: now };
+      }
     } finally {
       stopProgress(result!);
       process.off('SIGINT', onSigint);

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { WorkflowFailedError } from '@temporalio/client';
 import Docker from 'dockerode';
 import { writeJournalFiles } from '../activities/artifacts/write';
-import { loadWorkerPolicy, withComposeRoots } from '../activities/policy';
+import { loadWorkerPolicy, withComposeRoots, withHostPorts } from '../activities/policy';
+import { declaredHostPorts } from '../spec/host-ports';
 import { renderSummary } from '../report/console';
 import { EXIT_CODES, type Journal, emptyJournal } from '../report/journal';
 import { planDetails, planSummary } from '../spec/plan';
@@ -21,6 +21,7 @@ import { abortSignal } from '../workflows/messages';
 import { checkDocker, checkScenario } from './preflight';
 import type { Output } from './output';
 import { watchProgress } from './progress';
+import { awaitResult, failureText, leftToServer } from './await-result';
 import { openSession } from './session';
 import { isChainFile } from './chain-file';
 import { runChainCommand } from './run-chain';
@@ -40,15 +41,17 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
   const docker = new Docker();
   if (opts.worker) await checkDocker(docker, checked);
   const { exp } = checked;
-  // The in-process worker reads this scenario's own compose file, wherever it lies.
-  const policy = withComposeRoots(loadWorkerPolicy(opts.workerConfig), exp.stack?.compose !== undefined ? [dirname(resolve(exp.stack.compose))] : []);
+  // The in-process worker reads this scenario's own compose file, wherever it lies, and reaches the
+  // host ports its probes name (a standalone worker allows only what its operator configured).
+  const base = withComposeRoots(loadWorkerPolicy(opts.workerConfig), exp.stack?.compose !== undefined ? [dirname(resolve(exp.stack.compose))] : []);
+  const policy = withHostPorts(base, declaredHostPorts(exp));
   installRuntime();
   const session = await openSession(out, { startServer: true });
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   try {
     if (opts.worker) {
-      out.info('bundling workflows and starting a worker on task queue "faultline"');
+      out.info('starting a worker on task queue "faultline"');
       const connection = await NativeConnection.connect({ address: session.settings.address });
       worker = await createWorker({ connection, namespace: session.settings.namespace, artifactsRoot: artifactsRoot(), docker, policy });
       workerRun = worker.run().finally(() => connection.close());
@@ -80,10 +83,14 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
     const stopProgress = watchProgress(handle, out);
     let journal: Journal;
     try {
-      journal = (await handle.result()) as Journal;
-    } catch (err) {
-      journal = errorJournal(exp.name, exp.hypothesis, workflowId, handle.firstExecutionRunId, err);
-      await writeJournalFiles(artifactsRoot(), workflowId, journal).then((r) => (journal.artifactsDir = r.dir));
+      const answer = await awaitResult<Journal>(handle, out, { address: session.settings.address });
+      if (answer.kind === 'lost') return leftToServer(out, workflowId, url, answer.waitedMs);
+      if (answer.kind === 'result') journal = answer.value;
+      else {
+        // The run closed without a journal (terminated, timed out, failed): the CLI writes one that says so.
+        journal = errorJournal(exp.name, exp.hypothesis, workflowId, handle.firstExecutionRunId, answer.error);
+        await writeJournalFiles(artifactsRoot(), workflowId, journal).then((r) => (journal.artifactsDir = r.dir));
+      }
     } finally {
       stopProgress();
       process.off('SIGINT', onSigint);
@@ -103,8 +110,8 @@ function stamp(): string {
   return `${d}-${randomBytes(2).toString('hex')}`;
 }
 
-function errorJournal(experiment: string, hypothesis: string, workflowId: string, runId: string, err: unknown): Journal {
-  const cause = err instanceof WorkflowFailedError && err.cause ? err.cause.message : (err as Error).message;
+function errorJournal(experiment: string, hypothesis: string, workflowId: string, runId: string, err: Error): Journal {
+  const cause = failureText(err);
   const now = Date.now();
   const journal = emptyJournal({ workflowId, runId, experiment, hypothesis, startedAt: now, outcome: 'error' });
   journal.finishedAt = now;

@@ -3,7 +3,7 @@
  * the others judge the histories the workloads recorded (see HISTORY_CHECK_KINDS).
  */
 import { z } from 'zod';
-import { Duration } from './duration';
+import { Duration, Interval, Timeout } from './duration';
 import { EndpointFields, oneAddress } from './endpoint';
 import { Expectation } from './expect';
 import { ProbeRef } from './probes';
@@ -34,9 +34,9 @@ export const CHECK_SCHEMAS = {
       kind: z.literal('time-to-green'),
       id,
       probe: ProbeRef,
-      within: Duration,
+      within: Timeout,
       consecutive: z.number().int().positive().default(3),
-      interval: Duration.default('500ms'),
+      interval: Interval.default('500ms'),
     })
     .strict(),
   /** Once the workloads have stopped, the probe (a backlog count) must reach its expectation (default 0) within `within`. */
@@ -46,8 +46,8 @@ export const CHECK_SCHEMAS = {
       id,
       probe: ProbeRef,
       expect: Expectation.default({ eq: 0 }),
-      within: Duration,
-      interval: Duration.default('500ms'),
+      within: Timeout,
+      interval: Interval.default('500ms'),
     })
     .strict(),
   /** Every operation the producer saw acknowledged must be delivered, and none twice. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CheckSpec } from './checks';
-import { Duration } from './duration';
+import { Interval, Timeout } from './duration';
 import { Expectation } from './expect';
 import { ProbeRef, ProbeSpec, describeProbe } from './probes';
 import { referenceProblems } from './references';
@@ -38,7 +38,7 @@ export const StackSpec = z
      * reads as false and keeps workflow inputs as they were before sharing existed.
      */
     share: z.boolean().optional(),
-    healthTimeout: Duration.default('120s'),
+    healthTimeout: Timeout.default('120s'),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -63,7 +63,7 @@ export const ContinuousProbe = z
   .object({
     id: z.string().min(1).optional(),
     probe: ProbeRef,
-    every: Duration.default('1s'),
+    every: Interval.default('1s'),
     /** A stop condition: while faults are active, this many failed samples in a row abort the run. */
     abortOnFail: z.boolean().default(false),
     failuresToAbort: z.number().int().min(1).default(1),

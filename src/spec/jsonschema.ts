@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CHECK_SCHEMAS, type CheckKind } from './checks';
 import { WORKLOAD_SCHEMAS, type WorkloadKind } from './workloads';
-import { Duration } from './duration';
+import { Duration, Interval, MIN_INTERVAL_MS, Timeout } from './duration';
 import { Expectation } from './expect';
 import { Experiment, StackSpec } from './experiment';
 import { FAULT_SCHEMAS, type FaultKind, FaultSpec } from './faults';
@@ -36,7 +36,9 @@ function metadata(): z.core.$ZodRegistry<Meta> {
   reg.add(FaultStep.shape.duration, { description: 'restore the fault after this long; without it the fault lasts until the restore phase' });
   reg.add(FAULT_SCHEMAS['container-kill'].shape.signal, { description: 'signal sent to the main process (default SIGKILL)' });
   reg.add(StackSpec, { id: 'Stack', description: 'the compose stack started before and torn down after the run (compose), or a running compose project to run on and never tear down (attach)' });
-  reg.add(Duration, { id: 'Duration', description: 'a duration like "500ms", "15s", "2m", "1h", or a number of milliseconds' });
+  reg.add(Duration, { id: 'Duration', description: 'a duration like "500ms", "15s", "2m", "1h", or a number of milliseconds; at most 168h' });
+  reg.add(Timeout, { id: 'Timeout', description: 'a duration above zero, at most 168h' });
+  reg.add(Interval, { id: 'Interval', description: `a duration of at least ${MIN_INTERVAL_MS}ms, at most 168h` });
   reg.add(SelectionMode, { id: 'SelectionMode', description: 'how many matching containers to act on: all, one, { count: N } or { percent: P }' });
   reg.add(Target, { id: 'Target', description: 'containers chosen by exactly one of service, container, labels or fromProbe (faults only)' });
   reg.add(Expectation, { id: 'Expectation', description: 'every comparator given must hold on the value jsonpath selects' });

@@ -4,11 +4,11 @@
  * leader); `nats-monitor` reads one page of a server's monitoring endpoint.
  */
 import { z } from 'zod';
-import { Duration } from './duration';
+import { Timeout } from './duration';
 import { EndpointFields, Port, oneAddress } from './endpoint';
 import { Expectation } from './expect';
 
-const common = { timeout: Duration.default('2s'), expect: Expectation.optional() };
+const common = { timeout: Timeout.default('2s'), expect: Expectation.optional() };
 
 export const MONITOR_PAGES = ['varz', 'routez', 'gatewayz', 'jsz', 'healthz', 'connz'] as const;
 

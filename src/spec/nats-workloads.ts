@@ -4,7 +4,7 @@
  * message, which is all core NATS promises); `nats-subscribe` records every id it receives.
  */
 import { z } from 'zod';
-import { Duration } from './duration';
+import { Timeout } from './duration';
 import { EndpointFields, oneAddress } from './endpoint';
 import { kebabId } from './ids';
 import { Rate } from './rate';
@@ -12,7 +12,7 @@ import { Rate } from './rate';
 const common = {
   id: kebabId('workload ids'),
   rate: Rate,
-  timeout: Duration.default('2s'),
+  timeout: Timeout.default('2s'),
   concurrency: z.number().int().positive().max(256).default(16),
   ...EndpointFields,
   port: EndpointFields.port.default(4222),
@@ -46,7 +46,7 @@ export const NatsConsumeSchema = z
     durable: z.string().regex(/^[A-Za-z0-9_-]+$/, 'durable names use letters, digits, "_" and "-"'),
     batch: z.number().int().min(1).max(1000).default(50),
     /** Redelivery delay for a message fetched but not acked, e.g. because the consumer froze. */
-    ackWait: Duration.default('5s'),
+    ackWait: Timeout.default('5s'),
   })
   .strict()
   .superRefine(oneAddress);

@@ -18,6 +18,7 @@ import { describeProbe } from './probes';
 import { isFault, isWait, walkSteps } from './steps';
 import { safetyLines } from './safety';
 import { describeTarget } from './target';
+import { type HostPorts, declaredHostPorts, portAllowed } from './host-ports';
 
 /**
  * What an experiment will do, resolved (defaults applied, probe references expanded), without
@@ -29,6 +30,8 @@ export interface PlanOptions extends PrivilegeOptions {
   services?: string[];
   /** An attached stack's containers as they are now (one line each), when the caller looked. */
   attached?: string[];
+  /** The host ports a worker policy allows, when the caller read one (`faultline plan --worker-config`). */
+  hostPorts?: HostPorts;
 }
 
 export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
@@ -61,6 +64,7 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   section('restore phase (always runs, non-cancellable, newest fault first)', restore);
   section('safety net (dead-man switch and target leases, docs/operations.md)', safetyLines(exp, WORKFLOW_ID));
   section('host commands (run on the worker host, as the worker)', hostCommandLines(exp.method, opts), 'none');
+  section('host ports (loopback ports reached as host:port or URL, outside the stack)', hostPortLines(exp, opts));
   section('privileged helpers (started by the faults)', helperLines(exp.method), 'none');
   section('without a dead-man switch', noDeadManLines(exp.method));
 
@@ -71,6 +75,18 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   const end = exp.stack?.attach ? 'attached stack left running' : exp.stack?.keep ? 'stack kept running' : 'stack teardown';
   out.push('', `then: residue scan of every fault, journal and artifacts, ${end}`);
   return out.join('\n') + '\n';
+}
+
+function hostPortLines(exp: Experiment, opts: PlanOptions): string[] {
+  return declaredHostPorts(exp).map((port) => {
+    const verdict =
+      opts.hostPorts === undefined
+        ? 'faultline run allows it for its own worker; a standalone worker only if its policy lists it (probes.hostPorts)'
+        : portAllowed(port, opts.hostPorts)
+          ? 'allowed by the worker policy'
+          : "refused by this worker policy unless the stack publishes it (faultline run allows it for its own worker)";
+    return `${port}: ${verdict}`;
+  });
 }
 
 function stackLines(exp: Experiment, opts: PlanOptions): string[] {

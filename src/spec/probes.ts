@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration } from './duration';
+import { Timeout } from './duration';
 import { EndpointFields, describeEndpoint, isLoopback, oneAddress } from './endpoint';
 import { Expectation } from './expect';
 import { JetStreamProbeSchema, NatsMonitorProbeSchema } from './nats-probes';
@@ -7,7 +7,7 @@ import { HeaderValues, SecretRef, describeSecretSources, urlHasCredentials } fro
 import { Target, describeTarget } from './target';
 
 /** The probe kinds. The workflow's registry of probe implementations is keyed by this same object. */
-const common = { timeout: Duration.default('2s'), expect: Expectation.optional() };
+const common = { timeout: Timeout.default('2s'), expect: Expectation.optional() };
 
 function isLoopbackUrl(u: string): boolean {
   try {

@@ -3,7 +3,7 @@
  * itself at the target (the dead-man switch), and what happens when another run holds a target.
  */
 import { z } from 'zod';
-import { Duration, formatDuration, formatMs, toMs } from './duration';
+import { Duration, formatDuration, formatMs, Timeout, toMs } from './duration';
 import { FAULT_DECLARATION_LIST } from './faults';
 import { type Step, isFault, isParallel, isSerial, isWait } from './steps';
 
@@ -11,7 +11,7 @@ export const LeaseSettings = z
   .object({
     /** `wait`: wait for the holder to finish (up to `timeout`); `fail`: end the run with an error at once. */
     onBusy: z.enum(['wait', 'fail']).default('wait'),
-    timeout: Duration.default('5m'),
+    timeout: Timeout.default('5m'),
   })
   .strict();
 

@@ -3,7 +3,7 @@
  * with a `duration` is restored when it ends; one without stays until the restore phase.
  */
 import { z } from 'zod';
-import { Duration } from './duration';
+import { Duration, Timeout } from './duration';
 import { FaultSpec } from './faults';
 import { Expectation } from './expect';
 import { ProbeRef } from './probes';
@@ -20,7 +20,7 @@ export const FaultStep = z
     fault: FaultSpec,
     duration: Duration.optional(),
     /** How long the fault may live before it reverts itself at the target; see spec/safety.ts for the default. */
-    ttl: Duration.optional(),
+    ttl: Timeout.optional(),
   })
   .strict();
 export const WaitStep = z.object({ id: StepId, wait: Duration }).strict();

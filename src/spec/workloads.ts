@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration } from './duration';
+import { Timeout } from './duration';
 import { EndpointFields, describeEndpoint, oneAddress } from './endpoint';
 import { NatsConsumeSchema, NatsPublishSchema, NatsSubscribeSchema } from './nats-workloads';
 import { kebabId } from './ids';
@@ -19,7 +19,7 @@ const common = {
   id: WorkloadId,
   rate: Rate,
   /** Per-operation timeout; an operation cut off by it is recorded as `unknown`. */
-  timeout: Duration.default('2s'),
+  timeout: Timeout.default('2s'),
   /** Operations allowed in flight at once; at the limit a tick is skipped and counted. */
   concurrency: z.number().int().positive().max(256).default(16),
 };

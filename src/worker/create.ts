@@ -10,6 +10,7 @@ import { type WorkerPolicy, loadWorkerPolicy } from '../activities/policy';
 import { systemClock } from '../activities/ports';
 import { dataConverterFromEnv } from '../temporal/codec';
 import { TASK_QUEUE } from '../temporal/search-attributes';
+import { prebuiltBundle } from './prebuilt-bundle';
 
 export interface FaultlineWorkerOptions {
   connection: NativeConnection;
@@ -17,7 +18,7 @@ export interface FaultlineWorkerOptions {
   taskQueue?: string;
   artifactsRoot: string;
   docker?: Docker;
-  /** A pre-built workflow bundle (tests bundle once per file); otherwise the workflows are bundled now. */
+  /** A workflow bundle (tests bundle once per file); otherwise the build's own, else the workflows are bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
   /** The operator's policy; without it, FAULTLINE_WORKER_CONFIG and the environment's lists (else nothing host-level). */
@@ -26,6 +27,12 @@ export interface FaultlineWorkerOptions {
 
 export function workflowsPath(): string {
   return require.resolve('../workflows');
+}
+
+/** The bundle given, else the one made at build time from exactly the compiled files, else the sources to bundle now. */
+function workflowSource(given: WorkerOptions['workflowBundle']): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const bundle = given ?? prebuiltBundle();
+  return bundle ? { workflowBundle: bundle } : { workflowsPath: workflowsPath() };
 }
 
 export async function createWorker(opts: FaultlineWorkerOptions): Promise<Worker> {
@@ -39,7 +46,7 @@ export async function createWorker(opts: FaultlineWorkerOptions): Promise<Worker
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     activities: createActivities(deps),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
+    ...workflowSource(opts.workflowBundle),
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(dataConverter ? { dataConverter } : {}),
     stickyQueueScheduleToStartTimeout: '2s',

@@ -15,9 +15,11 @@ import { type ContainerOps, systemClock } from '../../src/activities/ports';
 import { httpLoad } from '../../src/activities/workloads/http-load';
 import { ProbeSpec } from '../../src/spec/probes';
 import { WorkloadSpec, type WorkloadOf } from '../../src/spec/workloads';
+import { ANY_PORT } from '../../src/spec/host-ports';
 
 const MiB = 1024 * 1024;
-const deps: ProbeDeps = { ops: {} as ContainerOps, clock: systemClock };
+// Servers on ephemeral loopback ports, no stack: the worker allows any port (the port rule is tested in host-ports.test.ts).
+const deps: ProbeDeps = { ops: {} as ContainerOps, clock: systemClock, hostPorts: ANY_PORT };
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; port: number }> {
   const server = createServer(handler);
@@ -82,7 +84,7 @@ describe('redirects are answers, never followed', () => {
       headers: { authorization: { env: 'FAULTLINE_SECRET_REDIRECT_TEST' } },
       decisionField: 'decision',
     }) as WorkloadOf<'http-load'>;
-    const session = await httpLoad.open(w, undefined, 2000, () => undefined);
+    const session = await httpLoad.open(w, { hostPorts: ANY_PORT }, 2000, () => undefined);
     try {
       for (let i = 0; i < 3; i++) {
         expect(await session.op(`api-1-00000${i}`, new AbortController().signal)).toEqual({ outcome: 'failed', status: 307, decision: undefined });
@@ -156,7 +158,7 @@ describe('a 100 MiB body is cut at the limit, not downloaded', () => {
   it('http-load reads at most 64 KiB of each answer', async () => {
     const before = streamed.closed;
     const w = WorkloadSpec.parse({ id: 'dl', kind: 'http-load', rate: '1/s', port: big.port, timeout: '30s' }) as WorkloadOf<'http-load'>;
-    const session = await httpLoad.open(w, undefined, 30_000, () => undefined);
+    const session = await httpLoad.open(w, { hostPorts: ANY_PORT }, 30_000, () => undefined);
     try {
       const { result, rss } = await peakGrowth(() => session.op('dl-1-000001', new AbortController().signal));
       expect(result).toEqual({ outcome: 'ok', status: 200, decision: undefined });

@@ -13,8 +13,10 @@ import type { Expectation } from '../../src/spec/expect';
 import { ProbeSpec } from '../../src/spec/probes';
 import { MESH_SERVERS, type Mesh, startMesh } from '../helpers/mesh';
 import { until } from '../helpers/until';
+import { ANY_PORT } from '../../src/spec/host-ports';
 
-const deps = { ops: createContainerOps(new Docker()), clock: systemClock };
+// One test probes port 1 on loopback (nothing behind it); the worker allows any port here.
+const deps = { ops: createContainerOps(new Docker()), clock: systemClock, hostPorts: ANY_PORT };
 let mesh: Mesh;
 let nc: NatsConnection;
 const sc = StringCodec();

@@ -13,9 +13,11 @@ import type { Expectation } from '../../src/spec/expect';
 import { ProbeSpec } from '../../src/spec/probes';
 import { freePort } from '../helpers/net';
 import { until } from '../helpers/until';
+import { ANY_PORT } from '../../src/spec/host-ports';
 
 const docker = new Docker();
-const deps = { ops: createContainerOps(docker), clock: systemClock };
+// Two tests probe a free host port with nothing behind it; the worker allows any port here.
+const deps = { ops: createContainerOps(docker), clock: systemClock, hostPorts: ANY_PORT };
 const PROJECT = `fltest-probes-${randomBytes(4).toString('hex')}`;
 let stack: StackHandle;
 let container: Docker.Container;

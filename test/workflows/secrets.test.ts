@@ -81,7 +81,8 @@ function spec(extra: Partial<ExperimentInput> = {}): ExperimentInput {
 /** The fake world, with the real probe activity and the real journal writer. */
 async function run(input: ExperimentInput): Promise<{ journal: Journal; raw: string; artifacts: string }> {
   const world = new FakeWorld(['a']);
-  const deps = { ops: new FakeContainerOps(), clock: new FakeClock() };
+  // The worker allows exactly the two host ports the probes use (its policy's probes.hostPorts).
+  const deps = { ops: new FakeContainerOps(), clock: new FakeClock(), hostPorts: [pg.port, httpPort].map((p) => ({ from: p, to: p })) };
   const taskQueue = `secrets-${randomBytes(4).toString('hex')}`;
   const activities = {
     ...world.activities(),

@@ -3,6 +3,7 @@
  * fault windows, with evidence (the ids or requests behind it) for the journal.
  */
 import type { HistoryCheckSpec } from '../../spec/checks';
+import type { HostPorts } from '../../spec/host-ports';
 import type { StackHandle } from '../types';
 import type { History } from '../workloads/history';
 
@@ -37,6 +38,8 @@ export interface CheckerContext {
   history(workload: string): History;
   windows: RunWindows;
   stack?: StackHandle;
+  /** Host ports the worker's policy allows (see probes/endpoint.ts Reach). */
+  hostPorts?: HostPorts;
   signal?: AbortSignal;
 }
 

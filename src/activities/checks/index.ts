@@ -1,4 +1,5 @@
 /** History checks: read the workloads' files of a run and judge one check over them. */
+import type { HostPorts } from '../../spec/host-ports';
 import { checkerFor } from './registry';
 import type { CheckVerdict, HistoryCheckInput } from './checker';
 import { type History, historyFile, readHistory } from '../workloads/history';
@@ -6,7 +7,7 @@ import { type History, historyFile, readHistory } from '../workloads/history';
 export type { CheckEvidence, CheckVerdict, HistoryCheckInput, RunWindows } from './checker';
 export { CHECKERS } from './registry';
 
-export async function evaluateCheck(artifactsRoot: string, input: HistoryCheckInput, signal?: AbortSignal): Promise<CheckVerdict> {
+export async function evaluateCheck(artifactsRoot: string, input: HistoryCheckInput, signal?: AbortSignal, hostPorts?: HostPorts): Promise<CheckVerdict> {
   const cache = new Map<string, History>();
   const history = (workload: string): History => {
     let h = cache.get(workload);
@@ -16,5 +17,5 @@ export async function evaluateCheck(artifactsRoot: string, input: HistoryCheckIn
     }
     return h;
   };
-  return checkerFor(input.check.kind)(input.check, { history, windows: input.windows, stack: input.stack, signal });
+  return checkerFor(input.check.kind)(input.check, { history, windows: input.windows, stack: input.stack, hostPorts, signal });
 }

@@ -12,7 +12,7 @@ type JetStreamSource = Extract<ConsumedSource, { jetstream: unknown }>['jetstrea
 const jc = JSONCodec<{ id?: unknown }>();
 
 export async function readStreamIds(src: JetStreamSource, ctx: CheckerContext): Promise<Map<string, number>> {
-  const addr = await resolveAddress(src.endpoint, ctx.stack);
+  const addr = await resolveAddress(src.endpoint, ctx);
   const opts: ConnectionOptions = { servers: hostPort(addr), name: 'faultline-check', timeout: 5000, reconnect: false };
   const nc = await connect(opts).catch((err: unknown) => {
     throw new FaultlineError('CheckSourceUnavailable', `no-loss: cannot connect to NATS at ${hostPort(addr)}: ${String(err)}`, { retryable: true });

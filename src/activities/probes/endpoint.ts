@@ -7,9 +7,10 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { type Endpoint, describeEndpoint, isLoopback, isLoopbackIp } from '../../spec/endpoint';
+import { type HostPorts, describePorts, portAllowed } from '../../spec/host-ports';
 import type { StackHandle } from '../types';
 import { ProbeFailure } from './probe';
-import { errorText } from '../../errors';
+import { FaultlineError, errorText } from '../../errors';
 
 export interface Address {
   host: string;
@@ -27,8 +28,44 @@ export type Lookup = (name: string) => Promise<Resolved[]>;
 export const systemLookup: Lookup = async (name) =>
   (await dnsLookup(name, { all: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 
+/**
+ * What an endpoint may reach: the run's stack (its services and the ports it published) and the
+ * further host ports the worker's policy allows. Probe, workload and checker contexts all carry both.
+ */
+export interface Reach {
+  stack?: StackHandle;
+  hostPorts?: HostPorts;
+}
+
+/**
+ * A host endpoint on a loopback port that is neither the stack's nor allowed by the worker: the
+ * worker's configuration says no, so the activity fails (not retried) instead of sampling red.
+ */
+export class HostPortRefused extends FaultlineError {
+  constructor(host: string, port: number, reach: Reach) {
+    const published = reach.stack ? [...new Set(Object.values(reach.stack.ports))].sort((a, b) => a - b).join(', ') || 'none' : 'no stack';
+    super(
+      'HostPortRefused',
+      `refusing to reach ${host}:${port}: a host endpoint may use only a port its stack published (${published}) or one the worker allows (${describePorts(reach.hostPorts)})`,
+      {
+        retryable: false,
+        hint: 'probe the stack by service and container port, or allow the port in the worker policy (probes.hostPorts, FAULTLINE_PROBE_PORTS)',
+        context: { host, port },
+      },
+    );
+    this.name = 'HostPortRefused';
+  }
+}
+
+/** Throws HostPortRefused unless the port is the stack's own or allowed by the worker. */
+export function checkHostPort(host: string, port: number, reach: Reach): void {
+  const published = reach.stack ? Object.values(reach.stack.ports) : [];
+  if (!published.includes(port) && !portAllowed(port, reach.hostPorts)) throw new HostPortRefused(host, port, reach);
+}
+
 /** The endpoint's host as written (unbracketed) and its port, checked as text, not yet resolved. */
-export function endpointAddress(e: Endpoint, stack: StackHandle | undefined): Address {
+export function endpointAddress(e: Endpoint, reach: Reach): Address {
+  const { stack } = reach;
   if (e.service !== undefined) {
     if (!stack) throw new ProbeFailure(`${describeEndpoint(e)}: a service endpoint needs a running stack`);
     const key = `${e.service}:${e.port}`;
@@ -41,12 +78,13 @@ export function endpointAddress(e: Endpoint, stack: StackHandle | undefined): Ad
   }
   const host = e.host ?? '127.0.0.1';
   if (!isLoopback(host)) throw new ProbeFailure(`refusing to probe ${host}: only loopback hosts may be probed`);
+  checkHostPort(host, e.port, reach);
   return { host: host.replace(/^\[(.*)\]$/, '$1'), port: e.port };
 }
 
 /** The endpoint as an IP literal on loopback, ready to connect to. */
-export async function resolveAddress(e: Endpoint, stack: StackHandle | undefined, lookup: Lookup = systemLookup): Promise<Address> {
-  const a = endpointAddress(e, stack);
+export async function resolveAddress(e: Endpoint, reach: Reach, lookup: Lookup = systemLookup): Promise<Address> {
+  const a = endpointAddress(e, reach);
   const [first] = await loopbackAddresses(a.host, lookup);
   return { host: first.address, port: a.port };
 }

@@ -4,7 +4,8 @@
  * of the body is read (see http-client.ts).
  */
 import type { ProbeOf } from '../../spec/probes';
-import { endpointAddress, hostPort } from './endpoint';
+import { checkHostPort, endpointAddress, hostPort } from './endpoint';
+import { urlPort } from '../../spec/host-ports';
 import { type HttpReply, NotLoopbackUrl, httpCall } from './http-client';
 import { type Probe, type ProbeContext, ProbeFailure } from './probe';
 import { errorText } from '../../errors';
@@ -60,9 +61,14 @@ export const httpProbe: Probe<HttpProbe> = {
 
 function targetUrl(ctx: ProbeContext, p: HttpProbe): string {
   // The URL's host is checked again, after resolution, by the client before it connects.
-  if (p.url !== undefined) return p.url;
+  if (p.url !== undefined) {
+    const port = urlPort(p.url);
+    if (port === undefined) throw new ProbeFailure(`not an http(s) URL: ${p.url}`);
+    checkHostPort(new URL(p.url).hostname, port, ctx);
+    return p.url;
+  }
   if (p.port === undefined) throw new ProbeFailure('http probe needs "url" or "service" and "port"');
-  const addr = endpointAddress({ service: p.service, port: p.port }, ctx.stack);
+  const addr = endpointAddress({ service: p.service, port: p.port }, ctx);
   return `http://${hostPort(addr)}${p.path}`;
 }
 

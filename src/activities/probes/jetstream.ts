@@ -55,13 +55,13 @@ export const jetstreamProbe: Probe<JetStreamProbe> = {
 };
 
 async function askServer(ctx: ProbeContext, p: JetStreamProbe, service: string | undefined): Promise<JetStreamValue> {
-  const monitor = await resolveAddress({ service, host: p.host, port: p.monitorPort }, ctx.stack);
+  const monitor = await resolveAddress({ service, host: p.host, port: p.monitorPort }, ctx);
   const meta = ((await fetchMonitor(ctx, monitor, 'jsz')).body.meta_cluster ?? {}) as Meta;
   const value: JetStreamValue = { askedVia: service, metaLeader: meta.leader || null, metaClusterSize: meta.cluster_size };
   value.metaLeaderConfirmed = await confirmLeader(ctx, value.metaLeader, service, p.monitorPort);
   if (p.stream === undefined) return value;
 
-  const addr = await resolveAddress({ service, host: p.host, port: p.port }, ctx.stack);
+  const addr = await resolveAddress({ service, host: p.host, port: p.port }, ctx);
   const open: NatsConnection[] = [];
   const off = onAbort(ctx.signal, () => open.forEach((nc) => void nc.close().catch(() => undefined)));
   try {
@@ -79,7 +79,7 @@ async function confirmLeader(ctx: ProbeContext, leader: string | null, askedVia:
   if (!leader || ctx.stack?.ports[`${leader}:${monitorPort}`] === undefined) return undefined;
   if (leader === askedVia) return true;
   try {
-    const own = (await fetchMonitor(ctx, await resolveAddress({ service: leader, port: monitorPort }, ctx.stack), 'jsz')).body.meta_cluster as Meta | undefined;
+    const own = (await fetchMonitor(ctx, await resolveAddress({ service: leader, port: monitorPort }, ctx), 'jsz')).body.meta_cluster as Meta | undefined;
     return own?.leader === leader;
   } catch (err) {
     if (ctx.signal.aborted) throw err;

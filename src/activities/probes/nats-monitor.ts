@@ -73,7 +73,7 @@ export const natsMonitorProbe: Probe<MonitorProbe> = {
   defaultPath: '$.status',
 
   async run(ctx: ProbeContext, p: MonitorProbe): Promise<MonitorValue> {
-    const { status, body } = await fetchMonitor(ctx, await resolveAddress(p, ctx.stack), p.page);
+    const { status, body } = await fetchMonitor(ctx, await resolveAddress(p, ctx), p.page);
     return { page: p.page, status, summary: summarize(p.page, body), body };
   },
 

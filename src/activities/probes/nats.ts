@@ -22,8 +22,8 @@ export const natsProbe: Probe<NatsProbe> = {
   label: 'value',
 
   async run(ctx: ProbeContext, p: NatsProbe): Promise<{ roundTripMs: number }> {
-    const server = await resolveAddress(p, ctx.stack);
-    const via = p.via ? await resolveAddress(p.via, ctx.stack) : undefined;
+    const server = await resolveAddress(p, ctx);
+    const via = p.via ? await resolveAddress(p.via, ctx) : undefined;
     const subject = p.subject ?? `faultline.probe.${randomUUID()}`;
     const open: NatsConnection[] = [];
     const off = onAbort(ctx.signal, () => open.forEach((nc) => void nc.close().catch(() => undefined)));

@@ -25,7 +25,7 @@ export const postgresProbe: Probe<PostgresProbe> = {
   defaultPath: '$.value',
 
   async run(ctx: ProbeContext, p: PostgresProbe): Promise<PostgresValue> {
-    const addr = await resolveAddress(p, ctx.stack);
+    const addr = await resolveAddress(p, ctx);
     // Resolved here, on the worker: the activity input carries only the reference.
     const password = await resolveOptionalSecret(p.password);
     const client = new Client({

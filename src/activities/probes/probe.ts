@@ -4,16 +4,20 @@
  * failing target is data for the experiment, not an activity failure.
  */
 import type { Clock, ContainerOps } from '../ports';
+import type { HostPorts } from '../../spec/host-ports';
 import type { StackHandle } from '../types';
 
 export interface ProbeDeps {
   ops: ContainerOps;
   clock: Clock;
+  /** Host ports the worker's policy lets host endpoints reach besides the stack's (none when absent). */
+  hostPorts?: HostPorts;
 }
 
 export interface ProbeContext {
   deps: ProbeDeps;
   stack?: StackHandle;
+  hostPorts?: HostPorts;
   timeoutMs: number;
   /** Aborted when the probe's timeout passes: close sockets and stop waiting. */
   signal: AbortSignal;

@@ -10,6 +10,7 @@ import { evaluateExpectation } from './expect';
 import { type ProbeContext, type ProbeDeps, ProbeFailure, whenAborted } from './probe';
 import { errorText } from '../../errors';
 import { probeFor } from './registry';
+import { HostPortRefused } from './endpoint';
 import { SecretUnavailable, redact, secretValuesOf } from '../secrets';
 
 export async function runProbe(deps: ProbeDeps, input: ProbeInput): Promise<Sample> {
@@ -27,7 +28,7 @@ async function sampleOnce(deps: ProbeDeps, input: ProbeInput): Promise<Sample> {
   const controller = new AbortController();
   // Real time, not the Clock port: sockets time out in real time whatever clock the tests use.
   const timer = setTimeout(() => controller.abort(new ProbeFailure(`no answer within ${timeoutMs}ms`)), timeoutMs);
-  const ctx: ProbeContext = { deps, stack: input.stack, timeoutMs, signal: controller.signal };
+  const ctx: ProbeContext = { deps, stack: input.stack, hostPorts: deps.hostPorts, timeoutMs, signal: controller.signal };
   const latency = () => Math.round((performance.now() - t0) * 100) / 100;
   try {
     const value = await Promise.race([probe.run(ctx, spec), whenAborted(controller.signal)]);
@@ -40,8 +41,9 @@ async function sampleOnce(deps: ProbeDeps, input: ProbeInput): Promise<Sample> {
       ? { ok: true, at, latencyMs: latency(), value: kept }
       : { ok: false, at, latencyMs: latency(), value: kept, error };
   } catch (err) {
-    // The worker's configuration, not the target: the activity fails (not retried) instead of sampling a deviation.
-    if (err instanceof SecretUnavailable) throw err;
+    // The worker's configuration, not the target (a secret it cannot read, a port it does not allow):
+    // the activity fails (not retried) instead of sampling a deviation.
+    if (err instanceof SecretUnavailable || err instanceof HostPortRefused) throw err;
     return { ok: false, at, latencyMs: latency(), error: err instanceof ProbeFailure ? err.message : `probe error: ${errorText(err)}` };
   } finally {
     clearTimeout(timer);

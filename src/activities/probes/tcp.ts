@@ -15,7 +15,7 @@ export const tcpProbe: Probe<TcpProbe> = {
   label: 'value',
 
   async run(ctx: ProbeContext, p: TcpProbe): Promise<{ connected: true }> {
-    const addr = await resolveAddress(p, ctx.stack);
+    const addr = await resolveAddress(p, ctx);
     const what = describeEndpoint(p);
     const socket = new Socket();
     try {

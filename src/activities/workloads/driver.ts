@@ -3,7 +3,7 @@
  * operation per tick, close. The runner (run.ts) owns the rate, the history file and timeouts.
  */
 import type { WorkloadSpec } from '../../spec/workloads';
-import type { StackHandle } from '../types';
+import type { Reach } from '../probes/endpoint';
 import type { OpOutcome } from './history';
 
 export interface OpResult {
@@ -23,6 +23,6 @@ export interface WorkloadSession {
 export type Receipt = (id: string) => void;
 
 export interface WorkloadDriver<W extends WorkloadSpec> {
-  open(spec: W, stack: StackHandle | undefined, timeoutMs: number, received: Receipt): Promise<WorkloadSession>;
+  open(spec: W, reach: Reach, timeoutMs: number, received: Receipt): Promise<WorkloadSession>;
 }
 

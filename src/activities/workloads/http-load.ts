@@ -7,7 +7,7 @@
 import type { WorkloadOf } from '../../spec/workloads';
 import { endpointAddress, hostPort, loopbackAddresses } from '../probes/endpoint';
 import { type HttpReply, NotLoopbackUrl, httpCall } from '../probes/http-client';
-import type { StackHandle } from '../types';
+import type { Reach } from '../probes/endpoint';
 import { type OpResult, type WorkloadDriver, type WorkloadSession } from './driver';
 import { FaultlineError, errorText } from '../../errors';
 import { redact, resolveHeaders, secretValuesOf } from '../secrets';
@@ -18,9 +18,9 @@ type Load = WorkloadOf<'http-load'>;
 export const LOAD_BODY_MAX = 64 * 1024;
 
 export const httpLoad: WorkloadDriver<Load> = {
-  async open(w: Load, stack: StackHandle | undefined, timeoutMs: number): Promise<WorkloadSession> {
+  async open(w: Load, reach: Reach, timeoutMs: number): Promise<WorkloadSession> {
     // Refused now if the host resolves off loopback; the client checks again before each connection.
-    const addr = endpointAddress(w, stack);
+    const addr = endpointAddress(w, reach);
     await loopbackAddresses(addr.host);
     const url = `http://${hostPort(addr)}${w.path}`;
     // Resolved once, on the worker: the activity input carries only the references.

@@ -7,14 +7,14 @@ import { JSONCodec, type NatsConnection, connect } from 'nats';
 import { type OpResult } from './driver';
 import { errorText } from '../../errors';
 import { hostPort, resolveAddress } from '../probes/endpoint';
-import type { StackHandle } from '../types';
+import type { Reach } from '../probes/endpoint';
 import type { Endpoint } from '../../spec/endpoint';
 
 export const idCodec = JSONCodec<{ id?: unknown }>();
 
-export async function workloadConnection(name: string, e: Endpoint, stack: StackHandle | undefined, timeoutMs: number): Promise<NatsConnection> {
+export async function workloadConnection(name: string, e: Endpoint, reach: Reach, timeoutMs: number): Promise<NatsConnection> {
   return connect({
-    servers: hostPort(await resolveAddress(e, stack)),
+    servers: hostPort(await resolveAddress(e, reach)),
     name: `faultline-workload-${name}`,
     timeout: timeoutMs,
     reconnect: true,

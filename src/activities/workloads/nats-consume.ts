@@ -9,7 +9,7 @@
 import { AckPolicy, type NatsConnection } from 'nats';
 import { toMs } from '../../spec/duration';
 import type { WorkloadOf } from '../../spec/workloads';
-import type { StackHandle } from '../types';
+import type { Reach } from '../probes/endpoint';
 import { type OpResult, type Receipt, type WorkloadDriver, type WorkloadSession } from './driver';
 import { errorText } from '../../errors';
 import { idOf, workloadConnection } from './nats-client';
@@ -20,8 +20,8 @@ const NS_PER_MS = 1_000_000;
 const DRAIN_MS = 10_000;
 
 export const natsConsume: WorkloadDriver<Consume> = {
-  async open(w: Consume, stack: StackHandle | undefined, timeoutMs: number, received: Receipt): Promise<WorkloadSession> {
-    const nc = await workloadConnection(w.id, w, stack, timeoutMs);
+  async open(w: Consume, reach: Reach, timeoutMs: number, received: Receipt): Promise<WorkloadSession> {
+    const nc = await workloadConnection(w.id, w, reach, timeoutMs);
     await ensureConsumer(nc, w);
     const seen = new Set<string>();
     let busy = false;

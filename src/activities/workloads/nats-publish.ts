@@ -6,7 +6,7 @@
  */
 import { type JetStreamClient, type NatsConnection, ErrorCode } from 'nats';
 import type { WorkloadOf } from '../../spec/workloads';
-import type { StackHandle } from '../types';
+import type { Reach } from '../probes/endpoint';
 import { type OpResult, type WorkloadDriver, type WorkloadSession } from './driver';
 import { errorText } from '../../errors';
 import { flushOutcome, idCodec, workloadConnection } from './nats-client';
@@ -14,8 +14,8 @@ import { flushOutcome, idCodec, workloadConnection } from './nats-client';
 type Publish = WorkloadOf<'nats-publish'>;
 
 export const natsPublish: WorkloadDriver<Publish> = {
-  async open(w: Publish, stack: StackHandle | undefined, timeoutMs: number): Promise<WorkloadSession> {
-    const nc = await workloadConnection(w.id, w, stack, timeoutMs);
+  async open(w: Publish, reach: Reach, timeoutMs: number): Promise<WorkloadSession> {
+    const nc = await workloadConnection(w.id, w, reach, timeoutMs);
     if (w.stream) await ensureStream(nc, w.stream, w.subject);
     const js: JetStreamClient | undefined = w.jetstream ? nc.jetstream({ timeout: timeoutMs }) : undefined;
     return {

@@ -5,15 +5,15 @@
  * alive (a flush round trip), at `rate`.
  */
 import type { WorkloadOf } from '../../spec/workloads';
-import type { StackHandle } from '../types';
+import type { Reach } from '../probes/endpoint';
 import type { OpResult, Receipt, WorkloadDriver, WorkloadSession } from './driver';
 import { flushOutcome, idOf, workloadConnection } from './nats-client';
 
 type Subscribe = WorkloadOf<'nats-subscribe'>;
 
 export const natsSubscribe: WorkloadDriver<Subscribe> = {
-  async open(w: Subscribe, stack: StackHandle | undefined, timeoutMs: number, received: Receipt): Promise<WorkloadSession> {
-    const nc = await workloadConnection(w.id, w, stack, timeoutMs);
+  async open(w: Subscribe, reach: Reach, timeoutMs: number, received: Receipt): Promise<WorkloadSession> {
+    const nc = await workloadConnection(w.id, w, reach, timeoutMs);
     nc.subscribe(w.subject, {
       callback: (err, msg) => {
         const id = err ? undefined : idOf(msg.data);

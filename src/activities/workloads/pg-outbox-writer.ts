@@ -6,7 +6,7 @@
 import { Pool, type PoolClient } from 'pg';
 import type { WorkloadOf } from '../../spec/workloads';
 import { resolveAddress } from '../probes/endpoint';
-import type { StackHandle } from '../types';
+import type { Reach } from '../probes/endpoint';
 import { type OpResult, type WorkloadDriver, type WorkloadSession } from './driver';
 import { errorText } from '../../errors';
 import { resolveOptionalSecret } from '../secrets';
@@ -14,8 +14,8 @@ import { resolveOptionalSecret } from '../secrets';
 type Writer = WorkloadOf<'pg-outbox-writer'>;
 
 export const pgOutboxWriter: WorkloadDriver<Writer> = {
-  async open(w: Writer, stack: StackHandle | undefined, timeoutMs: number): Promise<WorkloadSession> {
-    const addr = await resolveAddress(w, stack);
+  async open(w: Writer, reach: Reach, timeoutMs: number): Promise<WorkloadSession> {
+    const addr = await resolveAddress(w, reach);
     // Resolved here, on the worker: the activity input carries only the reference.
     const password = await resolveOptionalSecret(w.password);
     const pool = new Pool({

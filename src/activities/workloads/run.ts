@@ -4,10 +4,12 @@
  * outcome when it ends. An operation that outlives its timeout is recorded `unknown` at once.
  * It stops when asked through its stop file (see history.ts) or when the activity is cancelled.
  */
+import type { HostPorts } from '../../spec/host-ports';
 import { toMs } from '../../spec/duration';
 import { type WorkloadSpec, ratePerSecond } from '../../spec/workloads';
 import type { Clock } from '../ports';
 import type { StackHandle } from '../types';
+import type { Reach } from '../probes/endpoint';
 import { type OpResult, type Receipt, type WorkloadSession } from './driver';
 import { FaultlineError, errorText } from '../../errors';
 import { HistoryWriter, historyFile, stopRequested } from './history';
@@ -36,8 +38,10 @@ export interface WorkloadRunOptions {
   attempt: number;
   signal: AbortSignal;
   onProgress?: (s: WorkloadSummary) => void;
+  /** Host ports the worker's policy allows host endpoints to reach besides the stack's. */
+  hostPorts?: HostPorts;
   /** Opens the session; defaults to the kind's driver. Tests pass a fake here. */
-  open?: (w: WorkloadSpec, stack: StackHandle | undefined, timeoutMs: number, received: Receipt) => Promise<WorkloadSession>;
+  open?: (w: WorkloadSpec, reach: Reach, timeoutMs: number, received: Receipt) => Promise<WorkloadSession>;
 }
 
 export async function runWorkload(input: WorkloadInput, o: WorkloadRunOptions): Promise<WorkloadSummary> {
@@ -54,8 +58,8 @@ export async function runWorkload(input: WorkloadInput, o: WorkloadRunOptions): 
   history.write({ type: 'start', at: o.clock.now(), attempt: o.attempt });
   // The session is opened lazily by the driver's clients: a server that is down now is a failed op, not a failed run.
   const received = (id: string) => history.write({ type: 'ok', id, at: o.clock.now(), latencyMs: 0 });
-  const open = o.open ?? ((spec, stack, ms, rcv) => workloadDriver(spec.kind).open(spec, stack, ms, rcv));
-  const session = await open(w, input.stack, timeoutMs, received);
+  const open = o.open ?? ((spec, reach, ms, rcv) => workloadDriver(spec.kind).open(spec, reach, ms, rcv));
+  const session = await open(w, { stack: input.stack, hostPorts: o.hostPorts }, timeoutMs, received);
   const inflight = new Set<Promise<void>>();
   const stopOps = new AbortController();
   let seq = 0;

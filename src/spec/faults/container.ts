@@ -6,8 +6,12 @@ import { z } from 'zod';
 import { Duration, formatDuration } from '../duration';
 import { CONTAINER_TARGET, declareFault } from './kind';
 import { Target, describeTarget } from '../target';
+import { isSignal } from '../signals';
 
-export const SIGNAL = z.string().regex(/^(SIG[A-Z0-9]+|\d+)$/, 'expected a signal name like SIGKILL or SIGTERM');
+export const SIGNAL = z
+  .string()
+  .regex(/^(SIG[A-Z0-9+-]+|\d+)$/, 'expected a signal name like SIGKILL or SIGTERM')
+  .refine((s) => !/^(SIG[A-Z0-9+-]+|\d+)$/.test(s) || isSignal(s), { message: 'not a Linux signal; expected a name like SIGKILL, SIGTERM or SIGUSR1, or a number from 1 to 64' });
 
 const DOCKER = ['ops', 'clock'] as const;
 const DOCKER_ONLY = 'the Docker engine';

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_POLICY, composePolicyOf, loadWorkerPolicy, parsePolicy, withComposeRoots } from '../../../src/activities/policy';
+import { DEFAULT_POLICY, composePolicyOf, loadWorkerPolicy, parsePolicy, withComposeRoots, withHostPorts } from '../../../src/activities/policy';
 import { checkAgainstStack } from '../../../src/activities/stack/check';
 import { FaultlineError, ValidationError } from '../../../src/errors';
 import { loadComposeFile } from '../../../src/spec/compose';
@@ -20,14 +20,24 @@ test('the default refuses host faults and reads compose files only from the Faul
   expect(loadWorkerPolicy(undefined, {})).toEqual(DEFAULT_POLICY);
   expect(DEFAULT_POLICY.hostFaults).toEqual({ enabled: false, processes: [], restarts: {} });
   expect(DEFAULT_POLICY.compose).toEqual({ roots: [], bindRoots: [] });
+  // No host port beyond a stack's own published ones.
+  expect(DEFAULT_POLICY.probes).toEqual({ hostPorts: [] });
 });
 
 test('a policy file, and the environment lists on top of it', () => {
   const file = join(dir, 'worker.yaml');
-  writeFileSync(file, 'hostFaults:\n  enabled: true\n  processes: [my-daemon]\n  restarts:\n    my-daemon: [/usr/sbin/my-daemon, --flag]\ncompose:\n  roots: [/srv/scenarios]\n');
-  expect(loadWorkerPolicy(file, { FAULTLINE_BIND_ROOTS: '/srv/data', FAULTLINE_HOST_PROCESSES: 'other, third' })).toEqual({
+  writeFileSync(file, 'hostFaults:\n  enabled: true\n  processes: [my-daemon]\n  restarts:\n    my-daemon: [/usr/sbin/my-daemon, --flag]\ncompose:\n  roots: [/srv/scenarios]\nprobes:\n  hostPorts: [5432, "9000-9009"]\n');
+  expect(loadWorkerPolicy(file, { FAULTLINE_BIND_ROOTS: '/srv/data', FAULTLINE_HOST_PROCESSES: 'other, third', FAULTLINE_PROBE_PORTS: '8080,*' })).toEqual({
     hostFaults: { enabled: true, processes: ['my-daemon', 'other', 'third'], restarts: { 'my-daemon': ['/usr/sbin/my-daemon', '--flag'] } },
     compose: { roots: ['/srv/scenarios'], bindRoots: ['/srv/data'] },
+    probes: {
+      hostPorts: [
+        { from: 5432, to: 5432 },
+        { from: 9000, to: 9009 },
+        { from: 8080, to: 8080 },
+        { from: 1, to: 65535 },
+      ],
+    },
   });
   expect(loadWorkerPolicy(undefined, { FAULTLINE_WORKER_CONFIG: file }).hostFaults.enabled).toBe(true);
   // FAULTLINE_HOST_PROCESSES alone enables host faults for exactly those names.
@@ -91,4 +101,24 @@ describe('compose files named in workflow input', () => {
   test('the CLI reading its own user file passes no roots and is not limited', () => {
     expect(Object.keys(checkAgainstStack(exp(join(outside, 'compose.yaml')), 'x').model?.services ?? {})).toEqual(['web']);
   });
+});
+
+test('host ports for probes: bad entries refused with their path, and faultline run adds only the ports its scenario names', () => {
+  const err = (() => {
+    try {
+      parsePolicy('probes:\n  hostPorts: [0, "9-1", "80-", http]\n', 'w.yaml');
+    } catch (e) {
+      return e as ValidationError;
+    }
+  })();
+  expect(err).toBeInstanceOf(ValidationError);
+  expect(err?.problems).toEqual([
+    'probes.hostPorts.0: "0" is not a port (1-65535), a range "from-to" or "*"',
+    'probes.hostPorts.1: "9-1" is not a port (1-65535), a range "from-to" or "*"',
+    'probes.hostPorts.2: "80-" is not a port (1-65535), a range "from-to" or "*"',
+    'probes.hostPorts.3: "http" is not a port (1-65535), a range "from-to" or "*"',
+  ]);
+  expect(() => loadWorkerPolicy(undefined, { FAULTLINE_PROBE_PORTS: '70000' })).toThrow(ValidationError);
+  expect(withHostPorts(DEFAULT_POLICY, [5432]).probes.hostPorts).toEqual([{ from: 5432, to: 5432 }]);
+  expect(DEFAULT_POLICY.probes.hostPorts).toEqual([]);
 });

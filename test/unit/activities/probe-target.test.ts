@@ -15,9 +15,11 @@ import { describeTarget } from '../../../src/spec/target';
 import { FakeClock } from '../fakes/clock';
 import { FakeContainerOps } from '../fakes/container-ops';
 import { repoPath } from '../../helpers/paths';
+import { ANY_PORT } from '../../../src/spec/host-ports';
 
 const MESH = repoPath('infra/docker/docker-compose.mesh.yml');
-const deps = { ops: new FakeContainerOps(), clock: new FakeClock() };
+// The local server's port is not a stack's: these tests are about picking, so any port is allowed.
+const deps = { ops: new FakeContainerOps(), clock: new FakeClock(), hostPorts: ANY_PORT };
 let server: Server;
 let body: unknown = { metaLeader: 'nats-a2' };
 let url = '';

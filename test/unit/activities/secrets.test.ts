@@ -16,6 +16,7 @@ import { ProbeSpec } from '../../../src/spec/probes';
 import { WorkloadSpec, type WorkloadOf } from '../../../src/spec/workloads';
 import { FakeClock } from '../fakes/clock';
 import { FakeContainerOps } from '../fakes/container-ops';
+import { ANY_PORT } from '../../../src/spec/host-ports';
 
 const VALUE = `s3cret-${process.pid}-value`;
 const saved = { ...process.env };
@@ -120,7 +121,7 @@ describe('headers and probes', () => {
       res.end(JSON.stringify({ echo: `you sent ${req.headers.authorization}` }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const deps = { ops: new FakeContainerOps(), clock: new FakeClock() };
+    const deps = { ops: new FakeContainerOps(), clock: new FakeClock(), hostPorts: ANY_PORT };
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       const sample = await runProbe(deps, { probe: ProbeSpec.parse({ kind: 'http', url, headers: { authorization: { env: 'FAULTLINE_SECRET_TOKEN' } } }) });
@@ -133,13 +134,13 @@ describe('headers and probes', () => {
       // http-load sends the header too and records an echoed decision redacted.
       const port = (server.address() as AddressInfo).port;
       const w = WorkloadSpec.parse({ id: 'w', kind: 'http-load', rate: '1/s', port, headers: { authorization: { env: 'FAULTLINE_SECRET_TOKEN' } }, decisionField: 'echo' }) as WorkloadOf<'http-load'>;
-      const session = await httpLoad.open(w, undefined, 2000, () => undefined);
+      const session = await httpLoad.open(w, { hostPorts: ANY_PORT }, 2000, () => undefined);
       seen = undefined;
       expect(await session.op('w-1', new AbortController().signal)).toEqual({ outcome: 'ok', status: 200, decision: `you sent ${REDACTED}` });
       expect(seen).toBe(VALUE);
       await session.close();
       const unset = WorkloadSpec.parse({ ...w, headers: { authorization: { env: 'FAULTLINE_SECRET_MISSING' } } }) as WorkloadOf<'http-load'>;
-      await refusal(httpLoad.open(unset, undefined, 2000, () => undefined));
+      await refusal(httpLoad.open(unset, { hostPorts: ANY_PORT }, 2000, () => undefined));
     } finally {
       server.close();
     }

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '../../../src/errors';
 import { loadExperimentFile } from '../../../src/spec/load';
@@ -8,6 +9,7 @@ const INVALID = repoPath('test/fixtures/scenarios/invalid');
 const FAULTS = 'expected one of: container-kill, container-stop, container-restart, container-pause';
 const DURATION = 'expected a duration like "500ms", "15s", "2m" or "1h"';
 const ONE_TARGET = 'give exactly one of "service", "container", "labels" or "fromProbe"';
+const NOT_A_SIGNAL = 'not a Linux signal; expected a name like SIGKILL, SIGTERM or SIGUSR1, or a number from 1 to 64';
 const STEP_KEYS = '"fault", "wait", "probe", "serial" or "parallel"';
 
 /**
@@ -59,6 +61,11 @@ const EXPECTED: Record<string, string[]> = {
     'rollbacks[0].action: expected one of "container-start", "container-unpause", "container-restart", got string "container-kill"',
   ],
   'check-missing-within.yaml': ['checks[0].within: required'],
+  'probe-timeout-zero.yaml': ['probes.api.timeout: a timeout must be above zero'],
+  'continuous-every-zero.yaml': ['continuous[0].every: an interval is at least 50ms', 'continuous[1].every: an interval is at least 50ms'],
+  'duration-huge.yaml': ['method[0].duration: a duration is at most 168h (7 days)', 'method[1].wait: a duration is at most 168h (7 days)'],
+  'signal-unknown.yaml': [`method[0].fault.signal: ${NOT_A_SIGNAL}`, `method[1].fault.signal: ${NOT_A_SIGNAL}`],
+  'check-zero-bounds.yaml': ['checks[0].within: a timeout must be above zero', 'checks[0].interval: an interval is at least 50ms'],
   'many-problems.yaml': [
     'name: names are kebab-case',
     'hypothesis: required',
@@ -116,4 +123,51 @@ test('the error names the file, counts the problems, lists each on its own line 
 
 test('a file that cannot be read is one problem, not a crash', () => {
   expect(() => loadExperimentFile(join(INVALID, 'no-such-file.yaml'))).toThrow(/cannot read the file/);
+});
+
+describe('files that would exhaust the parser or the payload limit are refused before anything else', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fl-invalid-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const HEAD = 'name: broken\nhypothesis: h\nmethod:\n  - fault: { kind: container-kill, target: { service: web } }\n';
+  const refusal = (file: string): ValidationError => {
+    try {
+      loadExperimentFile(file);
+    } catch (err) {
+      if (err instanceof ValidationError) return err;
+      throw err;
+    }
+    throw new Error(`${file} loaded`);
+  };
+
+  test('a file over 1 MiB (a multi-megabyte field)', () => {
+    const file = write('big.yaml', `${HEAD}description: "${'x'.repeat(2 * 1024 * 1024)}"\n`);
+    expect(refusal(file).problems).toEqual(['(root): the file is 2 MiB; a scenario or chain file is at most 1 MiB']);
+  });
+
+  test('nesting thousands deep (it overflowed the stack) and nesting past the depth cap', () => {
+    const deep = write('deep.yaml', `${HEAD}tags: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);
+    expect(refusal(deep).problems).toEqual([expect.stringMatching(/^(YAML: nested too deeply to read|\(root\): nested more than 64 levels deep)/)]);
+    const past = write('past.yaml', `${HEAD}tags: ${'['.repeat(70)}${']'.repeat(70)}\n`);
+    expect(refusal(past).problems).toEqual(['(root): nested more than 64 levels deep']);
+  });
+
+  test('an alias bomb', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
+    const file = write('bomb.yaml', `${HEAD}x-bomb:\n${levels.map((l) => `  ${l}`).join('\n')}\n`);
+    expect(refusal(file).problems).toEqual(['YAML: too many aliases (at most 100 uses of an anchor); expand them by hand']);
+  });
+
+  test('negative control: a file with a few aliases and ordinary nesting loads', () => {
+    const file = write(
+      'ok.yaml',
+      'name: fine\nhypothesis: h\nmethod:\n  - fault: &pause { kind: container-pause, target: { service: web } }\n    duration: 1s\n  - serial:\n      - parallel:\n          - fault: *pause\n            duration: 2s\n',
+    );
+    expect(loadExperimentFile(file).method).toHaveLength(2);
+  });
 });

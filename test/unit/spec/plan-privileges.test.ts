@@ -69,3 +69,20 @@ test("the workflow's static details carry the host commands, helpers and the fau
   expect(md).toContain('**privileged helpers**');
   expect(md).toMatch(/\*\*no dead-man switch\*\*\n- method\[0\]/);
 });
+
+test('host ports: each port the scenario reaches outside its stack, with the verdict of the worker policy given', () => {
+  const probing = parseExperiment({
+    name: 'host-ports',
+    hypothesis: 'h',
+    probes: { db: { kind: 'tcp', host: '127.0.0.1', port: 5432 }, ui: { kind: 'http', url: 'http://127.0.0.1:8233/' } },
+    steadyState: [{ probe: 'db' }, { probe: 'ui' }],
+    method: [{ fault: { kind: 'container-pause', target: { container: 'db' } }, duration: '1s' }],
+  } satisfies ExperimentInput);
+  expect(section(renderPlan(probing, { hostPorts: [{ from: 5432, to: 5432 }] }), 'host ports')).toEqual([
+    '5432: allowed by the worker policy',
+    '8233: refused by this worker policy unless the stack publishes it (faultline run allows it for its own worker)',
+  ]);
+  expect(section(renderPlan(probing), 'host ports')[0]).toMatch(/^5432: faultline run allows it for its own worker; a standalone worker only if its policy lists it/);
+  // A scenario that reaches nothing outside its stack has no such section.
+  expect(renderPlan(exp)).not.toContain('host ports');
+});

@@ -8,6 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { type Lookup, loopbackAddresses, resolveAddress } from '../../../../src/activities/probes/endpoint';
 import { httpCall } from '../../../../src/activities/probes/http-client';
 import { ProbeFailure } from '../../../../src/activities/probes/probe';
+import { ANY_PORT } from '../../../../src/spec/host-ports';
+
+/** These tests are about names and addresses; the port rule has its own tests in host-ports.test.ts. */
+const anyPort = { hostPorts: ANY_PORT };
 
 const fixed = (...addresses: string[]): Lookup & { calls: string[] } => {
   const calls: string[] = [];
@@ -19,28 +23,28 @@ const fixed = (...addresses: string[]): Lookup & { calls: string[] } => {
 };
 
 test('a name that resolves off loopback is refused, also when only one of its addresses does', async () => {
-  await expect(resolveAddress({ host: 'localhost', port: 80 }, undefined, fixed('192.0.2.1'))).rejects.toThrow(
+  await expect(resolveAddress({ host: 'localhost', port: 80 }, anyPort, fixed('192.0.2.1'))).rejects.toThrow(
     new ProbeFailure('refusing to connect to localhost: it resolves to 192.0.2.1, not loopback'),
   );
-  await expect(resolveAddress({ host: 'localhost', port: 80 }, undefined, fixed('127.0.0.1', '2001:db8::1'))).rejects.toThrow(
+  await expect(resolveAddress({ host: 'localhost', port: 80 }, anyPort, fixed('127.0.0.1', '2001:db8::1'))).rejects.toThrow(
     'refusing to connect to localhost: it resolves to 2001:db8::1, not loopback',
   );
   await expect(loopbackAddresses('localhost', fixed())).rejects.toThrow('refusing to connect to localhost: it resolves to no address, not loopback');
 });
 
 test('a name resolving to loopback connects to the checked address, IPv4 first', async () => {
-  expect(await resolveAddress({ host: 'localhost', port: 80 }, undefined, fixed('::1', '127.0.0.1'))).toEqual({ host: '127.0.0.1', port: 80 });
-  expect(await resolveAddress({ host: 'localhost', port: 80 }, undefined, fixed('::1'))).toEqual({ host: '::1', port: 80 });
+  expect(await resolveAddress({ host: 'localhost', port: 80 }, anyPort, fixed('::1', '127.0.0.1'))).toEqual({ host: '127.0.0.1', port: 80 });
+  expect(await resolveAddress({ host: 'localhost', port: 80 }, anyPort, fixed('::1'))).toEqual({ host: '::1', port: 80 });
   // The machine's own resolver: localhost is loopback here.
-  expect((await resolveAddress({ host: 'localhost', port: 80 }, undefined)).host).toMatch(/^(127\.|::1$)/);
+  expect((await resolveAddress({ host: 'localhost', port: 80 }, anyPort)).host).toMatch(/^(127\.|::1$)/);
 });
 
 test('literals are not resolved; hosts that skipped the schema are refused without a lookup', async () => {
   const lookup = fixed('127.0.0.1');
-  expect(await resolveAddress({ host: '127.0.0.2', port: 1 }, undefined, lookup)).toEqual({ host: '127.0.0.2', port: 1 });
-  expect(await resolveAddress({ host: '[::1]', port: 1 }, undefined, lookup)).toEqual({ host: '::1', port: 1 });
+  expect(await resolveAddress({ host: '127.0.0.2', port: 1 }, anyPort, lookup)).toEqual({ host: '127.0.0.2', port: 1 });
+  expect(await resolveAddress({ host: '[::1]', port: 1 }, anyPort, lookup)).toEqual({ host: '::1', port: 1 });
   for (const host of ['127.999.1.1', 'example.com', '0177.0.0.1']) {
-    await expect(resolveAddress({ host, port: 1 }, undefined, lookup)).rejects.toThrow(`refusing to probe ${host}: only loopback hosts may be probed`);
+    await expect(resolveAddress({ host, port: 1 }, anyPort, lookup)).rejects.toThrow(`refusing to probe ${host}: only loopback hosts may be probed`);
   }
   expect(lookup.calls).toEqual([]);
 });

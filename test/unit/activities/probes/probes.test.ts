@@ -9,13 +9,14 @@ import type { StackHandle } from '../../../../src/activities/types';
 import { ProbeSpec } from '../../../../src/spec/probes';
 import { FakeClock } from '../../fakes/clock';
 import { FakeContainerOps } from '../../fakes/container-ops';
+import { ANY_PORT } from '../../../../src/spec/host-ports';
 
 const stack: StackHandle = { project: 'p1', ports: {}, services: ['nats'] };
 
 function world() {
   const ops = new FakeContainerOps();
   const a = ops.add('p1', 'nats');
-  return { ops, a, deps: { ops, clock: new FakeClock() } };
+  return { ops, a, deps: { ops, clock: new FakeClock(), hostPorts: ANY_PORT } };
 }
 
 const probe = (p: unknown) => ProbeSpec.parse(p);
