@@ -54,6 +54,10 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // A failed run of this file may leave its own helpers (reverters, leases): remove those, and only those.
+  for (const c of await docker.listContainers({ all: true, filters: { label: ['faultline.run'] } })) {
+    if (c.Labels['faultline.run']?.startsWith(taskQueue)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  }
   worker?.shutdown();
   await running?.catch(() => undefined);
   await stack?.down();
