@@ -9,10 +9,13 @@ import { Context } from '@temporalio/activity';
 import type { Journal } from '../report/journal';
 import type { Experiment } from '../spec';
 import { collectRunLogs } from './artifacts/logs';
+import { stopProbers } from './artifacts/series';
 import { writeJournalFiles } from './artifacts/write';
 import { boundary, withHeartbeat } from './boundary';
 import { type CheckVerdict, type HistoryCheckInput, evaluateCheck } from './checks';
 import { runProbe } from './probes';
+import { proberActivity } from './probes/prober';
+import { type SleepInput, sleepFor } from './sleep';
 import { pickTargetByProbe } from './probe-target';
 import { runRollback } from './rollback';
 import { findOrphans } from './safety/janitor';
@@ -35,13 +38,17 @@ import type {
   PickTargetInput,
   PickTargetResult,
   ProbeInput,
+  ProberInput,
+  ProberProgress,
   ResolveTargetsInput,
   RestoreResult,
   RollbackInput,
   Sample,
+  SeriesRead,
   StackDownInput,
   StackHandle,
   StackUpInput,
+  StopProbersInput,
   TimeToGreenInput,
   TimeToGreenResult,
   VerifyResult,
@@ -71,6 +78,13 @@ export function createActivities(deps: ActivityDeps) {
     findOrphanFaults: (input: { lookbackMs: number }): Promise<OrphanRun[]> => boundary(() => findOrphans(Context.current().client, docker, { lookbackMs: input.lookbackMs, now: clock.now() })),
     verifyFault: (rec: FaultRecord): Promise<VerifyResult> => boundary(() => w.faults.verify(rec)),
     runProbe: (input: ProbeInput): Promise<Sample> => boundary(() => runProbe(w.probeDeps, input)),
+    /** One continuous probe for the whole run, on the worker's clock (probes/prober.ts). */
+    runProber: (input: ProberInput): Promise<ProberProgress> =>
+      boundary(() => proberActivity({ artifactsRoot, clock, sample: (p) => runProbe(w.probeDeps, { probe: p.probe, stack: p.stack }) }, input)),
+    stopProbers: (input: StopProbersInput): Promise<{ series: SeriesRead[]; unconfirmed: string[] }> =>
+      boundary(() => stopProbers(artifactsRoot, (ms) => clock.sleep(ms), input)),
+    /** Short waits and fault windows, timed on the worker's clock (sleep.ts). */
+    sleepFor: (input: SleepInput): Promise<{ sleptMs: number }> => boundary(() => sleepFor(clock, input, Context.current().cancellationSignal)),
     timeToGreen: (input: TimeToGreenInput): Promise<TimeToGreenResult> => boundary(() => w.timeToGreen(input)),
     runRollback: (input: RollbackInput): Promise<RestoreResult> => boundary(() => withHeartbeat(() => runRollback(w.driverDeps, input))),
     runWorkload: (input: WorkloadInput): Promise<WorkloadSummary> => boundary(() => w.runWorkload(input)),

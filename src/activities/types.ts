@@ -170,3 +170,83 @@ export interface OrphanRun {
   /** Reverter records that did not validate against this run (forged, foreign, malformed): never restored. */
   skipped?: string[];
 }
+
+/**
+ * One continuous probe run as a prober activity (activities/probes/prober.ts): it samples on the
+ * worker's clock every `everyMs`, writes each sample to the run's series file and heartbeats a
+ * ProberProgress, so no sample costs a history event.
+ */
+export interface ProberInput {
+  workflowId: string;
+  /** The probe's place in the experiment's `continuous` list; ids may repeat, places do not. */
+  index: number;
+  id: string;
+  probe: ProbeSpec;
+  stack?: StackHandle;
+  everyMs: number;
+  /** For an `abortOnFail` probe: the failures in a row (`failuresToAbort`) at which it tells the workflow. */
+  stopAfter?: number;
+}
+
+/** What a prober heartbeats; a retry on another worker resumes from it. */
+export interface ProberProgress {
+  /** The series id, so whoever reads the heartbeat (`faultline run`'s progress) can name the probe. */
+  probe?: string;
+  attempt: number;
+  /** Sequence number of the last sample written (1-based, carried across attempts). */
+  seq: number;
+  ok: number;
+  failed: number;
+  /** Failures in a row up to the last sample. */
+  streak: number;
+  last?: Sample;
+  /** The last passing sample, which the stop-condition bound counts from. */
+  lastGreen?: Sample;
+  /** The stop condition was reported to the workflow. */
+  tripped: boolean;
+  /** Samples that started more than one interval late (a probe slower than its interval). */
+  late: number;
+  gaps: number;
+}
+
+/** What a prober signals its workflow (PROBER_TRIPPED_SIGNAL, src/temporal/prober-signal.ts) when its stop condition trips. */
+export interface ProberTrip {
+  index: number;
+  /** The sample that made the streak reach `stopAfter`. */
+  sample: Sample;
+  streak: number;
+  lastGreen?: Sample;
+}
+
+/** Time the prober could not sample (its worker died, the retry started later). */
+export interface SeriesGap {
+  from: number;
+  to: number;
+  /** Samples that would have been taken at the interval asked. */
+  missed: number;
+  /** The attempt that resumed after the gap. */
+  attempt: number;
+}
+
+export interface StopProbersInput {
+  workflowId: string;
+  probes: Array<{ index: number; id: string }>;
+  timeoutMs: number;
+  /** Bytes of samples returned for all series together; the rest stay in the files only. */
+  maxInlineBytes?: number;
+}
+
+/** A series as read back from its file once the prober has stopped. */
+export interface SeriesRead {
+  index: number;
+  file: string;
+  /** Samples in the file. */
+  total: number;
+  failed: number;
+  /** The samples returned: all of them, or when over budget the first and last and each change of state. */
+  samples: Sample[];
+  /** Samples in the file but not in `samples`. */
+  elided: number;
+  gaps: SeriesGap[];
+  attempts: number;
+}

@@ -68,6 +68,8 @@ export async function checkDocker(docker: Docker, checked: Checked): Promise<voi
   const selected = selectServices(checked.model, checked.exp.stack.profiles);
   const missing: string[] = [];
   for (const [name, svc] of Object.entries(selected)) {
+    // A service with `build` gets its image from stack up, which builds it first.
+    if (svc.build) continue;
     try {
       await docker.getImage(svc.image).inspect();
     } catch {

@@ -6,6 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { ExperimentStatus } from '../report/journal';
 import { statusQuery } from '../workflows/messages';
 import type { Output } from './output';
+import { proberSamples } from './prober-progress';
 
 export function watchProgress(handle: WorkflowHandle, out: Output, everyMs = 1000): () => void {
   let phase = '';
@@ -29,7 +30,9 @@ export function watchProgress(handle: WorkflowHandle, out: Output, everyMs = 100
         out.info(`${stamp()} ${f.description} -> ${f.targets.join(', ')}: ${state}`);
       }
     }
-    for (const p of s.lastProbes) {
+    // Continuous probes run as probers: their last samples are in the probers' heartbeats.
+    const fromProbers = await proberSamples(handle).catch(() => []);
+    for (const p of [...s.lastProbes, ...fromProbers]) {
       if (probes.get(p.label) !== p.sample.ok) {
         probes.set(p.label, p.sample.ok);
         out.info(`${stamp()} probe ${p.label}: ${p.sample.ok ? 'green' : `red (${p.sample.error ?? 'expectation not met'})`}`);

@@ -5,6 +5,7 @@ import { statusQuery } from '../workflows/messages';
 import { workflowUrl } from '../temporal/config';
 import { formatMs } from '../spec/duration';
 import { chainStatus } from './chain-control';
+import { proberSamples } from './prober-progress';
 
 export async function statusCommand(workflowId: string, opts: { json?: boolean }, out: Output): Promise<number> {
   const session = await openSession(out, { startServer: false });
@@ -24,7 +25,8 @@ export async function statusCommand(workflowId: string, opts: { json?: boolean }
     }
     out.result(`${workflowId}: ${desc.status.name}${s ? `, phase ${s.phase}` : ''}${s?.outcome ? `, outcome ${s.outcome}` : ''}`);
     for (const f of s?.activeFaults ?? []) out.result(`  active fault  ${f.description} -> ${f.targets.join(', ')}`);
-    for (const p of s?.lastProbes ?? []) out.result(`  probe         ${p.label}: ${p.sample.ok ? 'green' : `red (${p.sample.error ?? ''})`}`);
+    const fromProbers = await proberSamples(handle).catch(() => []);
+    for (const p of [...(s?.lastProbes ?? []), ...fromProbers]) out.result(`  probe         ${p.label}: ${p.sample.ok ? 'green' : `red (${p.sample.error ?? ''})`}`);
     if (s?.paused) out.result(`  PAUSED        ${s.pauseReason ?? ''} (faults stay injected; \`faultline resume ${workflowId}\`)`);
     for (const w of s?.windows ?? []) out.result(`  window        ${w.what}: ${formatMs(w.remainingMs)} left`);
     if (s?.abortRequested) out.result(`  abort requested: ${s.abortRequested}`);

@@ -15,8 +15,10 @@ export function renderSummary(j: Journal): string {
     lines.push(`  fault         ${f.description} -> ${f.targets.join(', ')}  [${restore}]`);
   }
   for (const s of j.continuous) {
-    const bad = s.samples.filter((x) => !x.ok).length;
-    lines.push(`  probe series  ${s.id}: ${s.samples.length} samples, ${bad} failed`);
+    // A prober's series counts its file, which may hold more than the journal kept.
+    const bad = s.failed ?? s.samples.filter((x) => !x.ok).length;
+    const gaps = s.gaps?.length ? `, ${s.gaps.length} gap(s) while its worker was down` : '';
+    lines.push(`  probe series  ${s.id}: ${s.total ?? s.samples.length} samples, ${bad} failed${gaps}`);
   }
   for (const c of j.checks) lines.push(`  check         ${c.passed ? 'ok  ' : 'FAIL'}  ${c.id}: ${c.detail}`);
   if (j.residue.length) lines.push(`  residue       ${j.residue.join('; ')}`);

@@ -3,7 +3,7 @@
  * artifacts/<workflowId>/journal.json. Pure types, so workflows can use them; the rules that turn a
  * run's events into its outcome are in src/workflows/recorder.ts, its only writer.
  */
-import type { RestoreOutcome, Sample } from '../activities/types';
+import type { RestoreOutcome, Sample, SeriesGap } from '../activities/types';
 
 export const OUTCOMES = ['passed', 'failed', 'aborted', 'error', 'dirty'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -59,6 +59,16 @@ export interface SeriesRecord {
   probe: string;
   everyMs: number;
   samples: Sample[];
+  /** Runs whose probes ran as probers: the series file, which holds every sample. */
+  file?: string;
+  /** Samples in the file; more than `samples` holds when the series was too long for the journal. */
+  total?: number;
+  /** Failed samples in the file. */
+  failed?: number;
+  /** Samples in the file but not in `samples` (`samples` then keeps the first, the last and every change of state). */
+  elided?: number;
+  /** Times the prober could not sample: its worker died and a retry resumed later. */
+  gaps?: SeriesGap[];
 }
 
 export interface CheckRecord {

@@ -4,9 +4,16 @@
  */
 import type { z } from 'zod';
 
+const PLAIN_KEY = /^[A-Za-z0-9_$][A-Za-z0-9_$-]*$/;
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    // A key a person could not type after a dot (":" or a space, say) is quoted: probes[":"].
+    else if (!PLAIN_KEY.test(String(p))) out += `[${JSON.stringify(String(p))}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
   return out || '(root)';
 }
 
@@ -54,6 +61,10 @@ export function flattenIssues(issues: Issue[], base: PropertyKey[] = [], hints: 
         .map((errors) => ({ errors, rank: rank(errors) }))
         .sort((a, b) => compareRanks(a.rank, b.rank))[0].errors;
       out.push(...flattenIssues(best, path, hints));
+    } else if (issue.code === 'invalid_key') {
+      // A record key its schema refused: the key's own messages, at the key's path.
+      const inner = issue.issues.map((i) => i.message).filter((m) => m !== undefined && m !== '');
+      out.push(`${formatPath(path)}: not a valid key${inner.length ? `: ${inner.join('; ')}` : ''}`);
     } else if (issue.code === 'unrecognized_keys') {
       out.push(`${formatPath(path)}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
     } else {

@@ -28,7 +28,7 @@ function metadata(): z.core.$ZodRegistry<Meta> {
   reg.add(top.hypothesis, { description: 'what should still hold while the faults last' });
   reg.add(top.probes, { description: 'named probes, referenced by id from steadyState, continuous, method and checks' });
   reg.add(top.steadyState, { description: 'probes that must all pass before any fault is injected' });
-  reg.add(top.continuous, { description: 'probes sampled on a timer from the start of the method until recovery is measured' });
+  reg.add(top.continuous, { description: 'probes sampled at their interval, each by one prober activity on the worker, from the start of the method until recovery is measured' });
   reg.add(top.method, { description: 'faults, waits and probes, composed in serial and parallel blocks' });
   reg.add(top.rollbacks, { description: 'actions run after the automatic restores, whatever happened' });
   reg.add(top.checks, { description: 'verdicts computed after the restores' });

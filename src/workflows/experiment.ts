@@ -58,9 +58,9 @@ export async function experiment(input: unknown): Promise<Journal> {
     { key: SA_PHASE, value: rec.phase },
   ]);
 
-  const probes = new ContinuousProbes(exp, rec, (r, i) => {
+  const probes = new ContinuousProbes(exp, rec, (r, i, streak) => {
     last.set(r.label, r);
-    const hit = stops.observe(i, r.label, r.sample);
+    const hit = stops.observe(i, r.label, r.sample, streak);
     if (hit) {
       rec.record({ kind: 'stop-condition', hit });
       main.cancel();

@@ -123,7 +123,7 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   ctx.rec.record({ kind: 'fault-injected', faultId, injectedAt: injected.injectedAt, details: injected.details });
   ctx.rec.record({ kind: 'phase', phase: 'fault-injected' });
   if (step.duration !== undefined) {
-    await ctx.clock.wait(toMs(step.duration), `${path} ${description}`);
+    await ctx.clock.wait(toMs(step.duration), `${path} ${description}`, injected.injectedAt);
     await ctx.saga.restoreNow(compensation);
   }
 }

@@ -107,6 +107,12 @@ export class RunRecorder {
       }
       case 'series-sampled':
         return void this.series.get(e.index)?.samples.push(e.sample);
+      case 'series-read': {
+        const series = this.series.get(e.series.index);
+        if (!series) return;
+        const { samples, file, total, failed, elided, gaps } = e.series;
+        return void Object.assign(series, { samples, file, total, failed, elided, gaps });
+      }
       case 'deviation':
         return void j.reasons.push(...e.reasons);
       case 'workload-started':

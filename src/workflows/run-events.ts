@@ -3,7 +3,7 @@
  * live here and nowhere else: residue (anything the run may have left behind) outranks an error,
  * an error outranks an abort, an abort outranks a failed hypothesis; a run with none passed.
  */
-import type { RestoreResult, Sample } from '../activities/types';
+import type { RestoreResult, Sample, SeriesRead } from '../activities/types';
 import type { CheckRecord, FaultEntry, Outcome, Phase } from '../report/journal';
 import type { StopConditionHit } from './stop-conditions';
 
@@ -14,6 +14,8 @@ export type RunEvent =
   /** `index` is the probe's place in the experiment's `continuous` list; ids may repeat. */
   | { kind: 'series-started'; index: number; id: string; probe: string; everyMs: number }
   | { kind: 'series-sampled'; index: number; sample: Sample }
+  /** A prober's series as read back from its file once it stopped. */
+  | { kind: 'series-read'; series: SeriesRead }
   /** The steady state or a method probe deviated: the hypothesis did not hold. */
   | { kind: 'deviation'; reasons: string[] }
   | { kind: 'workload-started'; id: string; description: string }

@@ -27,15 +27,18 @@ export class StopConditions {
 
   constructor(private readonly exp: Experiment) {}
 
-  /** Records a sample of continuous probe `index`; returns the hit when this sample trips a condition. */
-  observe(index: number, id: string, sample: Sample): StopConditionHit | undefined {
+  /**
+   * Records a sample of continuous probe `index`; returns the hit when this sample trips a condition.
+   * A prober reports only the sample that tripped it, with the failures in a row it counted (`streak`).
+   */
+  observe(index: number, id: string, sample: Sample, streak?: number): StopConditionHit | undefined {
     const spec = this.exp.continuous[index];
     if (sample.ok) {
       this.streak.set(id, 0);
       this.lastGreen.set(id, sample.at);
       return undefined;
     }
-    const n = (this.streak.get(id) ?? 0) + 1;
+    const n = streak ?? (this.streak.get(id) ?? 0) + 1;
     this.streak.set(id, n);
     if (!spec?.abortOnFail || !this.armed || this.hit || n < spec.failuresToAbort) return undefined;
     this.hit = {

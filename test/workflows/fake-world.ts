@@ -11,6 +11,10 @@ import type { Activities } from '../../src/activities';
 import { evaluateCheck } from '../../src/activities/checks';
 import type { ContainerRef, FaultRecord, Sample } from '../../src/activities/types';
 import { HistoryWriter, historyFile, requestStop, stopRequested } from '../../src/activities/workloads/history';
+import { stopProbers } from '../../src/activities/artifacts/series';
+import { proberActivity } from '../../src/activities/probes/prober';
+import { systemClock } from '../../src/activities/ports';
+import { sleepFor } from '../../src/activities/sleep';
 
 interface FakeContainer {
   running: boolean;
@@ -140,6 +144,19 @@ export class FakeWorld {
       runProbe: async () => {
         this.calls.push('probe');
         return sample(this.probeOk);
+      },
+      // The real prober and series files, sampling the fake probe: only the observation is faked.
+      runProber: async (input) => {
+        this.calls.push(`prober:${input.id}`);
+        return proberActivity({ artifactsRoot: this.artifactsRoot, clock: systemClock, sample: async () => sample(this.probeOk) }, input);
+      },
+      stopProbers: async (input) => {
+        this.calls.push('stopProbers');
+        return stopProbers(this.artifactsRoot, (ms) => systemClock.sleep(ms), input);
+      },
+      sleepFor: async (input) => {
+        this.calls.push(`sleep:${input.ms}`);
+        return sleepFor(systemClock, input, Context.current().cancellationSignal);
       },
       timeToGreen: async (input) => {
         this.calls.push('timeToGreen');

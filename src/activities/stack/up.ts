@@ -9,6 +9,7 @@ import { loadComposeFile, selectServices, servicesStartOrder } from '../../spec/
 import type { ComposePolicy } from '../../spec/compose/mount-policy';
 import { toMs } from '../../spec/duration';
 import type { StackHandle, StackUpInput } from '../types';
+import { buildImages } from './build';
 import { type ServiceRef, startContainer } from './container';
 import { type WaitTarget, throwIfAborted, waitReady } from './health';
 import { stackPorts } from './published-ports';
@@ -35,6 +36,7 @@ export async function stackUp(
   const selected = selectServices(model, stack.profiles);
   const order = servicesStartOrder(model, Object.keys(selected));
 
+  await buildImages(docker, project, model, order, onProgress, signal);
   await ensureImages(docker, model, order);
   const used = Object.values(selected);
   const networkIds = await ensureNetworks(docker, project, model, unique(used.flatMap((s) => Object.keys(s.networks))), owner);

@@ -23,7 +23,7 @@ export interface Mount { type: 'volume' | 'bind'; source: string; target: string
 export type DependsCondition = 'service_started' | 'service_healthy';
 
 const SHAPES = '"4222", "14222:4222", "127.0.0.1:14222:4222" or "127.0.0.1::4222"';
-function parsePort(s: string): PortBinding | string {
+export function parsePort(s: string): PortBinding | string {
   const [spec, protocol = 'tcp', ...extra] = s.split('/');
   if (extra.length > 0 || (protocol !== 'tcp' && protocol !== 'udp')) return `bad protocol in "${s}" (tcp or udp)`;
   const parts = spec.split(':');
@@ -113,11 +113,17 @@ export const Healthcheck = strict({
 export const VolumeRef = z.string().transform((s, ctx): Mount => {
   const [source, target, mode = 'rw', ...extra] = s.split(':');
   if (target === undefined) return fail(ctx, `anonymous volume "${s}" is not supported; name it ("data:${s}")`);
-  if (extra.length > 0 || (mode !== 'ro' && mode !== 'rw')) return fail(ctx, `unsupported volume "${s}"; expected "name:/path" or "./dir:/path[:ro]"`);
+  const flags = mode.split(',');
+  if (flags.some((f) => f === 'z' || f === 'Z')) return fail(ctx, `"${s}": SELinux relabelling (z, Z) changes the labels of the host's files and is not supported`);
+  // cached, delegated and consistent change nothing on Linux, as with compose.
+  const known = ['ro', 'rw', 'cached', 'delegated', 'consistent'];
+  if (extra.length > 0 || !flags.every((f) => known.includes(f)) || (flags.includes('ro') && flags.includes('rw'))) {
+    return fail(ctx, `unsupported volume "${s}"; expected "name:/path" or "./dir:/path[:ro]"`);
+  }
   if (!target.startsWith('/')) return fail(ctx, `volume target "${target}" must be an absolute path`);
   if (source.startsWith('~')) return fail(ctx, `"~" paths are not supported in "${s}"; use a path relative to the compose file`);
   const bind = source.startsWith('.') || source.startsWith('/');
-  return { type: bind ? 'bind' : 'volume', source, target, readOnly: mode === 'ro' };
+  return { type: bind ? 'bind' : 'volume', source, target, readOnly: flags.includes('ro') };
 });
 
 export const DependsOn = z

@@ -4,7 +4,10 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { FaultlineError, ValidationError } from '../../errors';
 import { formatPath } from '../issues';
-import { DependsOn, Healthcheck, ServiceNetworks, VolumeRef } from './fields';
+import { buildProblems } from './build';
+import { DependsOn, Healthcheck, ServiceNetworks } from './fields';
+import { VolumeEntry } from './long-syntax';
+import { fileMountProblems, fileMounts } from './file-mounts';
 import { type ComposePolicy, bindRefusal, policyFromEnv, realPath, within } from './mount-policy';
 import { type Vars, interpolate, parseEnvFile } from './interpolate';
 import { REFUSED_SERVICE_KEYS } from './runtime-fields';
@@ -25,10 +28,11 @@ function crossReferences(data: Record<string, unknown>): string[] {
   for (const [name, raw] of Object.entries(services).map(([n, s]) => [n, obj(s)] as const)) {
     const at = `services.${name}`;
     for (const n of Object.keys(ok(ServiceNetworks, raw.networks) ?? {})) {
-      if (!(n in networks)) problems.push(`${at}.networks.${n}: undefined network "${n}"; declare it under top-level "networks"`);
+      // `default` is the project's implicit network: a service may name it (with aliases) undeclared, as with compose.
+      if (!(n in networks) && n !== 'default') problems.push(`${at}.networks.${n}: undefined network "${n}"; declare it under top-level "networks"`);
     }
     (Array.isArray(raw.volumes) ? raw.volumes : []).forEach((v, i) => {
-      const m = ok(VolumeRef, v);
+      const m = ok(VolumeEntry, v);
       if (m?.type === 'volume' && !(m.source in volumes)) problems.push(`${at}.volumes[${i}]: undefined volume "${m.source}"; declare it under top-level "volumes"`);
     });
     for (const [dep, cond] of Object.entries(ok(DependsOn, raw.depends_on) ?? {})) {
@@ -57,7 +61,9 @@ function composeProblems(issues: z.core.$ZodIssue[], base: PropertyKey[] = []): 
     if (i.code === 'invalid_union' && i.errors.length > 0) {
       const types = i.errors.map((e) => (e.length === 1 && e[0].code === 'invalid_type' && e[0].path.length === 0 ? e[0].expected : undefined));
       if (types.every(Boolean)) return [`${formatPath(path)}: expected ${[...new Set(types)].join(' or ')}`];
-      const deepest = [...i.errors].sort((a, b) => Math.max(...b.map((e) => e.path.length)) - Math.max(...a.map((e) => e.path.length)))[0];
+      // The branch that got furthest: the deepest path, and at equal depth one that matched the type (say an object with a bad key, not "expected string").
+      const depth = (errs: z.core.$ZodIssue[]) => Math.max(...errs.map((e) => e.path.length)) + (errs.every((e) => e.code === 'invalid_type' && e.path.length === 0) ? 0 : 0.5);
+      const deepest = [...i.errors].sort((a, b) => depth(b) - depth(a))[0];
       return composeProblems(deepest, path);
     }
     return [`${formatPath(path)}: ${i.message}`];
@@ -89,8 +95,13 @@ export function parseCompose(text: string, source: string, baseDir: string, poli
     ...reservedLabels(r.data),
     ...replicaProblems(r.data),
     ...readEnvFiles(r.data, baseDir, policy, vars),
+    ...fileMountProblems(r.data.files, r.data.services, baseDir, policy),
+    ...buildProblems(r.data.services, baseDir, policy),
   ];
   if (refused.length > 0) throw new ValidationError(source, refused);
+  for (const svc of Object.values(r.data.services)) svc.volumes.push(...fileMounts(r.data.files, svc.files, baseDir));
+  const clashes = mountTargetClashes(r.data);
+  if (clashes.length > 0) throw new ValidationError(source, clashes);
   return { ...r.data, warnings: interpolated.warnings, source, baseDir };
 }
 
@@ -146,6 +157,20 @@ function replicaProblems(model: z.output<typeof ComposeModel>): string[] {
   });
 }
 
+/** Two mounts (volumes, configs, secrets) on one container path: Docker would refuse the container at create. */
+function mountTargetClashes(model: z.output<typeof ComposeModel>): string[] {
+  return Object.entries(model.services).flatMap(([name, svc]) => {
+    const seen = new Set<string>();
+    const clashes: string[] = [];
+    for (const m of svc.volumes) {
+      const t = m.target.replace(/\/+$/, '') || '/';
+      if (seen.has(t)) clashes.push(`services.${name}: two mounts (volumes, configs or secrets) target ${t}`);
+      seen.add(t);
+    }
+    return clashes;
+  });
+}
+
 function mountProblems(model: z.output<typeof ComposeModel>, baseDir: string, policy: ComposePolicy): string[] {
   return Object.entries(model.services).flatMap(([name, svc]) =>
     svc.volumes.flatMap((m, i) => {
@@ -163,6 +188,7 @@ function reservedLabels(model: z.output<typeof ComposeModel>): string[] {
       .map((k) => `${at}.labels.${k}: labels starting with "faultline." are Faultline's own and cannot be set in a compose file`);
   return [
     ...Object.entries(model.services).flatMap(([n, s]) => bad(`services.${n}`, s.labels)),
+    ...Object.entries(model.services).flatMap(([n, s]) => (s.build ? bad(`services.${n}.build`, s.build.labels) : [])),
     ...Object.entries(model.networks).flatMap(([n, d]) => bad(`networks.${n}`, d.labels)),
     ...Object.entries(model.volumes).flatMap(([n, d]) => bad(`volumes.${n}`, d.labels)),
   ];

@@ -6,7 +6,11 @@
  * (`runtime-fields.ts`); `run` below is handed to the container's create options as it is.
  */
 import { z } from 'zod';
-import { Command, DependsOn, Healthcheck, Labels, Port, ServiceNetworks, VolumeRef, keyValues, strict } from './fields';
+import { Command, DependsOn, Healthcheck, Labels, type Mount, ServiceNetworks, keyValues, strict } from './fields';
+import { PortEntry, type TmpfsMount, VolumeEntry } from './long-syntax';
+import { isSignal } from '../signals';
+import { Build } from './build';
+import { FileDef, FileRef } from './file-mounts';
 import {
   Bytes,
   Cpus,
@@ -27,15 +31,18 @@ import {
 const EnvFileEntry = z.union([z.string(), strict({ path: z.string(), required: z.boolean().optional() })]);
 
 const Service = strict({
-  image: z.string().min(1),
+  image: z.string().min(1).optional(),
+  build: Build.optional(),
   command: Command.optional(),
   entrypoint: Command.optional(),
   environment: keyValues('variable', true).optional(),
   env_file: z.union([EnvFileEntry, z.array(EnvFileEntry)]).optional(),
-  ports: z.array(Port).optional(),
+  ports: z.array(PortEntry).optional(),
   expose: Expose.optional(),
   networks: ServiceNetworks.optional(),
-  volumes: z.array(VolumeRef).optional(),
+  volumes: z.array(VolumeEntry).optional(),
+  configs: z.array(FileRef).optional(),
+  secrets: z.array(FileRef).optional(),
   tmpfs: Tmpfs.optional(),
   healthcheck: Healthcheck.optional(),
   depends_on: DependsOn.optional(),
@@ -59,7 +66,11 @@ const Service = strict({
   dns: StringOrList.optional(),
   dns_search: StringOrList.optional(),
   dns_opt: z.array(z.string()).optional(),
-  stop_signal: z.string().optional(),
+  // Docker takes a name with or without "SIG", or a number; one the kernel lacks would fail at create.
+  stop_signal: z
+    .string()
+    .refine((v) => isSignal(v) || isSignal(`SIG${v}`), { message: 'expected a Linux signal such as SIGTERM, TERM or 15' })
+    .optional(),
   stop_grace_period: GoDurationMs.optional(),
   shm_size: Bytes.optional(),
   mem_limit: Bytes.optional(),
@@ -78,7 +89,8 @@ const Service = strict({
   platform: Platform.optional(),
   // Change nothing at run time here: the image is local either way (there is no registry).
   pull_policy: z.enum(['never', 'missing', 'if_not_present']).optional(),
-}).transform((s) => {
+}).transform((s, ctx) => {
+  if (s.image === undefined && s.build === undefined) ctx.addIssue({ code: 'custom', message: 'needs "image" (a local image) or "build" (a folder with a Dockerfile)' });
   const limits = s.deploy?.resources?.limits;
   const reservations = s.deploy?.resources?.reservations;
   const deployRestart = s.deploy?.restart_policy;
@@ -91,7 +103,9 @@ const Service = strict({
       : undefined);
   const networks = s.networks ?? { default: { aliases: [] } };
   return {
-    image: s.image,
+    /** With `build` and no `image`, stack up names the image it builds `<project>-<service>` and sets it here. */
+    image: s.image ?? '',
+    build: s.build,
     command: s.command,
     entrypoint: s.entrypoint,
     environment: s.environment ?? {},
@@ -106,7 +120,10 @@ const Service = strict({
     addresses: Object.fromEntries(
       Object.entries(networks).flatMap(([n, o]) => (o.ipv4Address || o.ipv6Address ? [[n, { IPv4Address: o.ipv4Address, IPv6Address: o.ipv6Address }]] : [])),
     ) as Record<string, { IPv4Address?: string; IPv6Address?: string }>,
-    volumes: s.volumes ?? [],
+    /** Bind mounts and named volumes; `parse.ts` appends the read-only binds of configs and secrets. */
+    volumes: (s.volumes ?? []).filter((m): m is Mount => m.type !== 'tmpfs'),
+    /** The service's configs and secrets references, turned into binds by `parse.ts`. */
+    files: { configs: s.configs ?? [], secrets: s.secrets ?? [] },
     healthcheck: s.healthcheck,
     dependsOn: s.depends_on ?? {},
     profiles: s.profiles ?? [],
@@ -142,7 +159,7 @@ const Service = strict({
         Dns: s.dns,
         DnsSearch: s.dns_search,
         DnsOptions: s.dns_opt,
-        Tmpfs: s.tmpfs,
+        Tmpfs: tmpfsMounts(s.tmpfs, s.volumes),
         ShmSize: s.shm_size,
         Memory: limits?.memory ?? s.mem_limit,
         MemoryReservation: reservations?.memory ?? s.mem_reservation,
@@ -159,6 +176,13 @@ const Service = strict({
   };
 });
 export type ComposeService = z.output<typeof Service>;
+
+/** The `tmpfs` key and long-syntax `type: tmpfs` volumes, as Docker's path -> options map. */
+function tmpfsMounts(short: Record<string, string> | undefined, volumes: Array<Mount | TmpfsMount> | undefined): Record<string, string> | undefined {
+  const long = (volumes ?? []).filter((m): m is TmpfsMount => m.type === 'tmpfs');
+  if (short === undefined && long.length === 0) return undefined;
+  return { ...short, ...Object.fromEntries(long.map((m) => [m.target, m.options])) };
+}
 
 const Ipam = strict({
   driver: z.literal('default').optional(),
@@ -183,8 +207,6 @@ const VolumeDef = strict({
 
 /** Top-level keys refused with a reason (the service-level ones are in runtime-fields.ts). */
 export const REFUSED_TOP_KEYS: Record<string, string> = {
-  configs: 'not supported: mount the file with a service volume ("./file:/path:ro")',
-  secrets: 'not supported: mount the file with a service volume ("./file:/run/secrets/name:ro")',
   include: 'not supported: one compose file per stack',
 };
 
@@ -195,6 +217,8 @@ export const ComposeModel = strict({
   services: z.record(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'service names use letters, digits, "_", "." and "-"'), Service),
   networks: z.record(z.string(), NetworkDef).optional(),
   volumes: z.record(z.string(), VolumeDef).optional(),
+  configs: z.record(z.string(), FileDef).optional(),
+  secrets: z.record(z.string(), FileDef).optional(),
 }).transform((f) => {
   const networks = Object.fromEntries(
     Object.entries(f.networks ?? {}).map(([n, d]) => [
@@ -216,6 +240,7 @@ export const ComposeModel = strict({
       { labels: d?.labels ?? {}, options: Object.fromEntries(Object.entries(d?.driver_opts ?? {}).map(([k, v]) => [k, String(v)])) },
     ]),
   );
-  return { name: f.name, services: f.services, networks, volumes, warnings: [] as string[] };
+  const files = { configs: f.configs ?? {}, secrets: f.secrets ?? {} };
+  return { name: f.name, services: f.services, networks, volumes, files, warnings: [] as string[] };
 });
 export type ComposeModel = z.output<typeof ComposeModel> & { source: string; baseDir: string };

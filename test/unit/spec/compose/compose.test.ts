@@ -62,6 +62,12 @@ describe('parseCompose: the supported subset', () => {
     expect(model.services.worker.dependsOn).toEqual({ db: 'service_started' });
   });
 
+  it('lets a service name the implicit default network (with aliases) without declaring it', () => {
+    const m = parse('services:\n  s:\n    image: x\n    networks:\n      default:\n        aliases: [alt]\n');
+    expect(m.services.s.networks).toEqual({ default: ['alt'] });
+    expect(Object.keys(m.networks)).toEqual(['default']);
+  });
+
   it('parses the chaos compose file of the repository', () => {
     const chaos = loadComposeFile(repoPath('infra/docker/docker-compose.chaos.yml'));
     expect(Object.keys(selectServices(chaos, ['chaos-nats']))).toEqual(['nats-1', 'nats-2', 'nats-3']);
@@ -97,7 +103,7 @@ describe('parseCompose: ports', () => {
 describe('parseCompose: rejections', () => {
   it('names an unsupported key, its path and the supported keys', () => {
     const problems = problemsOf(() => parse('services:\n  nats-1:\n    image: x\n    bogus: true\n'));
-    expect(problems).toEqual([expect.stringMatching(/^services\.nats-1\.bogus: unsupported compose key "bogus" \(supported: image, command, entrypoint, environment, env_file, ports, /)]);
+    expect(problems).toEqual([expect.stringMatching(/^services\.nats-1\.bogus: unsupported compose key "bogus" \(supported: image, build, command, entrypoint, environment, env_file, ports, /)]);
   });
 
   it('refuses a key that would give the container the host with its path and reason', () => {
@@ -109,7 +115,7 @@ describe('parseCompose: rejections', () => {
   it('reports every problem of a file at once', () => {
     const problems = problemsOf(() => loadComposeFile(join(FIXTURES, 'unsupported.yml')));
     const at = (prefix: string) => problems.filter((p) => p.startsWith(prefix));
-    expect(at('configs: "configs" is not supported: mount the file')).toHaveLength(1);
+    expect(at('include: "include" is not supported: one compose file per stack')).toHaveLength(1);
     expect(at('services.nats-1.privileged: "privileged" is refused')).toHaveLength(1);
     expect(at('services.nats-1.restart: expected "no", "always"')).toHaveLength(1);
     expect(at('services.nats-1.healthcheck.start_interval: unsupported compose key "start_interval" (supported: test,')).toHaveLength(1);
@@ -129,7 +135,9 @@ describe('parseCompose: rejections', () => {
   it.each([
     ['command: 5', 'services.s.command: expected string or array'],
     ['command: "sh -c \'unterminated"', 'services.s.command: unterminated quote'],
-    ['volumes: ["data:/d:z"]', 'services.s.volumes[0]: unsupported volume "data:/d:z"'],
+    ['volumes: ["data:/d:z"]', 'services.s.volumes[0]: "data:/d:z": SELinux relabelling (z, Z)'],
+    ['volumes: ["data:/d:ro,rw"]', 'services.s.volumes[0]: unsupported volume "data:/d:ro,rw"'],
+    ['stop_signal: SIGNOPE', 'services.s.stop_signal: expected a Linux signal such as SIGTERM, TERM or 15'],
     ['volumes: ["./d:relative"]', 'services.s.volumes[0]: volume target "relative" must be an absolute path'],
     ['depends_on: { s: { condition: service_started } }', 'services.s.depends_on.s: unknown service "s"'],
     ['depends_on: { t: { condition: service_completed_successfully } }', 'services.s.depends_on.t.condition:'],
