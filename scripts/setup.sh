@@ -46,6 +46,18 @@ ensure_docker() {
   fi
 }
 
+# ---------- docker-compose (v1) ----------
+# A compose implementation other than Faultline's own: the attach tests start a stack with it, outside
+# Faultline, and attach to it. Debian's package (1.29) talks to the engine above; optional off Debian.
+ensure_compose_v1() {
+  command -v docker-compose >/dev/null && return
+  if ! is_debian_root; then
+    say "docker-compose not found; the attach tests will create the compose-labelled containers themselves"
+    return
+  fi
+  apt_install docker-compose
+}
+
 # ---------- Temporal CLI ----------
 ensure_temporal() {
   local local_bin="$TOOLS/temporal/bin/temporal"
@@ -194,6 +206,7 @@ ensure_build() {
 }
 
 ensure_docker
+ensure_compose_v1
 ensure_temporal
 ensure_test_server
 ensure_chromium

@@ -24,7 +24,7 @@ import { helperResidue } from './safety/helpers';
 import { composePolicyOf } from './policy';
 import { checkGuardrails } from './guardrails';
 import type { CheckGuardrailsInput, GuardrailCheck } from './guardrails/types';
-import { stackDown, stackUp } from './stack';
+import { attachStack, stackDown, stackUp } from './stack';
 import { checkAgainstStack } from './stack/check';
 import { resolveTargets } from './targets';
 import { type ActivityDeps, wire } from './wiring';
@@ -47,6 +47,7 @@ import type {
   RollbackInput,
   Sample,
   SeriesRead,
+  StackDownInput,
   StackHandle,
   StackUpInput,
   StopProbersInput,
@@ -64,7 +65,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     validateStack: (exp: Experiment): Promise<{ services: string[] }> => boundary(async () => ({ services: checkAgainstStack(exp, exp.name, compose).services })),
     stackUp: (input: StackUpInput): Promise<StackHandle> => boundary(() => withHeartbeat((progress, signal) => stackUp(docker, input, progress, signal, compose))),
-    stackDown: (input: { project: string }): Promise<{ removed: string[] }> => boundary(() => withHeartbeat(() => stackDown(docker, input.project))),
+    stackDown: (input: StackDownInput): Promise<{ removed: string[]; left?: string[] }> => boundary(() => withHeartbeat(() => stackDown(docker, input.project, input.owner))),
+    attachStack: (input: { project: string }): Promise<StackHandle> => boundary(() => attachStack(docker, input.project)),
     collectLogs: (input: { workflowId: string; project: string }): Promise<{ dir: string; files: string[] }> => boundary(() => collectRunLogs(docker, artifactsRoot, input)),
     writeJournal: (input: { workflowId: string; journal: Journal }): Promise<{ dir: string }> => boundary(() => writeJournalFiles(artifactsRoot, input.workflowId, input.journal)),
     checkGuardrails: (input: CheckGuardrailsInput): Promise<GuardrailCheck> => boundary(() => checkGuardrails(docker, deps.policy.guardrails, input, clock.now())),

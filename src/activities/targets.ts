@@ -1,5 +1,7 @@
 /**
- * Resolves a fault's or rollback's target selector to every matching container of the project.
+ * Resolves a fault's or rollback's target selector to every matching container of the project: a
+ * stack Faultline started, or an attached one (its containers carry only the compose labels; the
+ * service is their `com.docker.compose.service`).
  * Selection among them (one, count, percent) happens in the workflow so random picks are recorded.
  */
 import { FaultlineError } from '../errors';
@@ -34,9 +36,13 @@ async function findMatches(ops: ContainerOps, project: string, target: Target): 
   if (target.service !== undefined) return ops.list({ ...base, service: target.service });
   if (target.labels !== undefined) return ops.list({ ...base, labels: target.labels });
   if (target.container !== undefined) {
-    // Accept the full container name or the short one without the `<project>-` prefix.
-    const exact = await ops.list({ ...base, name: target.container });
-    return exact.length > 0 ? exact : ops.list({ ...base, name: `${project}-${target.container}` });
+    // Accept the full container name or the short one without the `<project>-` prefix (compose v1
+    // names containers `<project>_<service>_1`, so its `_` prefix too).
+    for (const name of [target.container, `${project}-${target.container}`, `${project}_${target.container}`]) {
+      const found = await ops.list({ ...base, name });
+      if (found.length > 0) return found;
+    }
+    return [];
   }
   return [];
 }

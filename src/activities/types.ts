@@ -5,11 +5,23 @@
 import type { Expectation, FaultKind, FaultSpec, ProbeSpec, StackSpec, Target } from '../spec';
 import type { ProbeChoice, SelectionMode } from '../spec/target';
 
-/** A container as the activities see it. `service` is the compose service it belongs to, if any. */
+/**
+ * A container as the activities see it. `service` is the compose service it belongs to, if any.
+ * `owned` is false for a container Faultline did not create (an attached stack's): faults and their
+ * restores act on it like on any other, but nothing ever removes it. Absent means created by Faultline.
+ */
 export interface ContainerRef {
   id: string;
   name: string;
   service?: string;
+  owned?: boolean;
+}
+
+/** The run that owns the stack objects it creates (labels faultline.owner.*). */
+export interface StackOwner {
+  workflowId: string;
+  /** The workflow's first execution run id: the same across retries and continue-as-new. */
+  runId: string;
 }
 
 /** The pseudo-target of faults on the worker's own host (process-kill); declared with the targets in spec. */
@@ -21,11 +33,21 @@ export interface StackHandle {
   /** `service:containerPort` -> host port on 127.0.0.1, e.g. `{ "nats-1:4222": 49153 }`. */
   ports: Record<string, number>;
   services: string[];
+  /** Set for an attached stack: one Faultline did not start and never tears down. */
+  attached?: boolean;
 }
 
 export interface StackUpInput {
   stack: StackSpec;
   project: string;
+  /** Labels what stack up creates, and refuses a project another run owns unless stack.share. Absent in runs recorded before ownership. */
+  owner?: StackOwner;
+}
+
+export interface StackDownInput {
+  project: string;
+  /** Remove only what this run owns; absent (runs recorded before ownership), everything of the project. */
+  owner?: StackOwner;
 }
 
 /** What the workflow records for one injected fault; enough to restore it from any worker. */

@@ -65,12 +65,13 @@ export function parseChainFile(data: unknown, file: string): LoadedChain {
 
   let shared: StackSpec | undefined;
   if (spec.sharedStack) {
-    shared = { ...spec.sharedStack, compose: absolute(base, spec.sharedStack.compose) } as StackSpec;
-    composeDirs.add(dirname(shared.compose));
+    const compose = spec.sharedStack.compose;
+    shared = (compose === undefined ? spec.sharedStack : { ...spec.sharedStack, compose: absolute(base, compose) }) as StackSpec;
+    if (shared.compose !== undefined) composeDirs.add(dirname(shared.compose));
   }
   const stackCheck = (exp: Experiment, source: string, prefix: (p: string) => string) => {
     const asRun = shared ? { ...exp, stack: shared } : exp;
-    if (asRun.stack) composeDirs.add(dirname(asRun.stack.compose));
+    if (asRun.stack?.compose !== undefined) composeDirs.add(dirname(asRun.stack.compose));
     try {
       checked.push({ exp: asRun, ...checkAgainstStack(asRun, source) });
     } catch (e) {
@@ -128,7 +129,7 @@ export function parseChainFile(data: unknown, file: string): LoadedChain {
       problems.push(...e.problems.map(at));
       return undefined;
     }
-    if (exp.stack) exp.stack.compose = absolute(base, exp.stack.compose);
+    if (exp.stack?.compose !== undefined) exp.stack.compose = absolute(base, exp.stack.compose);
     stackCheck(exp, file, at);
     return { ...id, experiment: exp };
   };

@@ -28,7 +28,7 @@ export function renderChainPlan(loaded: LoadedChain): string {
       if ('experiment' in s) {
         const from = files[path] ? ` from ${files[path]}` : ' (inline)';
         lines.push(`${indent}${path}${id} experiment${from}: ${planSummary(s.experiment)}`);
-        if (!chain.sharedStack) lines.push(`${indent}  stack ${s.experiment.stack ? s.experiment.stack.compose : 'none'}`);
+        if (!chain.sharedStack) lines.push(`${indent}  stack ${s.experiment.stack ? (s.experiment.stack.compose ?? `attached project ${s.experiment.stack.attach?.project}`) : 'none'}`);
       } else if ('scenario' in s) {
         lines.push(`${indent}${path}${id} scenario ${s.scenario} (workflow type ${scenarioType(s.scenario)})${s.input ? `, input keys ${Object.keys(s.input).join(', ')}` : ''}`);
       } else {
@@ -40,7 +40,9 @@ export function renderChainPlan(loaded: LoadedChain): string {
   const head = [
     `chain ${chain.name}${chain.description ? `: ${chain.description}` : ''}`,
     `  ${children} child workflow(s); ${chain.continueOnFailure ? 'every child runs even when one does not pass' : 'the first child that does not pass stops the chain (running siblings are aborted and restore)'}`,
-    chain.sharedStack
+    chain.sharedStack?.attach
+      ? `  shared stack: attached to running compose project ${chain.sharedStack.attach.project}; every child runs on it; never torn down`
+      : chain.sharedStack
       ? `  shared stack ${chain.sharedStack.compose}${chain.sharedStack.profiles.length ? ` profiles ${chain.sharedStack.profiles.join(', ')}` : ''}: started once, every child runs on it, torn down at the end${chain.sharedStack.keep ? ' (kept)' : ''}`
       : '  no shared stack: each experiment starts and tears down its own',
     'steps:',

@@ -11,7 +11,7 @@ import { loadWorkerPolicy } from '../activities/policy';
 import { renderPlan } from '../spec/plan';
 import { stopDevServer } from '../temporal/dev-server';
 import { consoleOutput } from './output';
-import { bindsOf, checkScenario } from './preflight';
+import { bindsOf, checkScenario, attachedLines } from './preflight';
 import { runCommand } from './run';
 import { statusCommand } from './status';
 import { abortAllCommand, abortCommand } from './abort';
@@ -58,7 +58,8 @@ export async function main(argv: string[]): Promise<number> {
       const path = o.workerConfig ?? o.config;
       const named = path || process.env.FAULTLINE_WORKER_CONFIG || process.env.FAULTLINE_CONFIG;
       const policy = policyWithFlags(loadWorkerPolicy(path), { enableChaos: o.enableChaos, worker: true });
-      out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: named ? policy.hostFaults.restarts : undefined, hostPorts: named ? policy.probes.hostPorts : undefined }));
+      const attached = await attachedLines(checked);
+      out.result(renderPlan(checked.exp, { services: checked.services, binds: bindsOf(checked), restarts: named ? policy.hostFaults.restarts : undefined, hostPorts: named ? policy.probes.hostPorts : undefined, attached }));
       out.result(await guardrailPreview(await reachableDocker(), policy, checked.exp, named ? `worker config ${named}` : 'no worker config'));
     });
   program

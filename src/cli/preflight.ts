@@ -3,7 +3,9 @@
  * compose file, every target and endpoint against it, and (for run) that Docker answers and the
  * images exist. A problem here exits non-zero with no container and no workflow created.
  */
-import type Docker from 'dockerode';
+import Docker from 'dockerode';
+import { projectContainers, serviceOf } from '../activities/stack/docker-spec';
+import { LABELS } from '../activities/docker/labels';
 import { FaultlineError, ValidationError } from '../errors';
 import type { Experiment } from '../spec';
 import { type ComposeModel, selectServices } from '../spec/compose';
@@ -32,6 +34,27 @@ export function bindsOf(checked: Checked): BindLine[] {
   );
 }
 
+/**
+ * For `plan` on an attached stack: its containers as they are now, one line each (read only). A
+ * Docker engine that does not answer is said in one line; the plan is still printed.
+ */
+export async function attachedLines(checked: Checked, docker: Docker = new Docker()): Promise<string[] | undefined> {
+  const project = checked.exp.stack?.attach?.project;
+  if (project === undefined) return undefined;
+  try {
+    const containers = await projectContainers(docker, project);
+    if (containers.length === 0) return [`now: no container of project ${project} on this engine (the run would refuse it)`];
+    return [
+      `now: ${containers.length} container(s)`,
+      ...containers
+        .map((c) => `${(c.Names[0] ?? c.Id).replace(/^\//, '')}  service ${serviceOf(c) ?? '(none)'}  ${c.State}${c.Labels[LABELS.project] ? '  (started by Faultline)' : ''}`)
+        .sort(),
+    ];
+  } catch (err) {
+    return [`now: not looked up, the Docker engine does not answer (${(err as Error).message})`];
+  }
+}
+
 export async function checkDocker(docker: Docker, checked: Checked): Promise<void> {
   try {
     await docker.ping();
@@ -41,7 +64,7 @@ export async function checkDocker(docker: Docker, checked: Checked): Promise<voi
       retryable: false,
     });
   }
-  if (!checked.model || !checked.exp.stack) return;
+  if (!checked.model || checked.exp.stack?.compose === undefined) return;
   const selected = selectServices(checked.model, checked.exp.stack.profiles);
   const missing: string[] = [];
   for (const [name, svc] of Object.entries(selected)) {

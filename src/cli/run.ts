@@ -46,7 +46,7 @@ export async function runCommand(file: string, opts: RunOptions, out: Output): P
   const { exp } = checked;
   // The in-process worker reads this scenario's own compose file, wherever it lies, and reaches the
   // host ports its probes name (a standalone worker allows only what its operator configured).
-  const base = withComposeRoots(loadWorkerPolicy(opts.workerConfig), exp.stack ? [dirname(resolve(exp.stack.compose))] : []);
+  const base = withComposeRoots(loadWorkerPolicy(opts.workerConfig), exp.stack?.compose !== undefined ? [dirname(resolve(exp.stack.compose))] : []);
   const policy = policyWithFlags(withHostPorts(base, declaredHostPorts(exp)), opts);
   // The in-process worker would refuse it before the stack: say so before anything starts.
   if (opts.worker) refuseEarly(policy, exp);

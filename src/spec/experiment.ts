@@ -11,19 +11,52 @@ import { Name, kebabId } from './ids';
 
 /** One experiment, as written in a scenario file and as passed to the `experiment` workflow. */
 
+const ProjectName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'compose project names are lower-case letters, digits, "-" and "_"');
+
+/** A compose project that is already running, started by any compose implementation (or by Faultline). */
+export const AttachSpec = z
+  .object({
+    /** Its `com.docker.compose.project` label, as `docker compose ls` shows it. */
+    project: ProjectName,
+  })
+  .strict();
+
 export const StackSpec = z
   .object({
     /** Path of a compose file, relative to the scenario file (the loader makes it absolute). */
-    compose: z.string().min(1),
+    compose: z.string().min(1).optional(),
+    /** Run on a compose project that is already up instead of starting one; never stopped or removed by Faultline. */
+    attach: AttachSpec.optional(),
     profiles: z.array(z.string().min(1)).default([]),
     /** Compose project name; defaults to one derived from the workflow id so runs never collide. */
-    project: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'compose project names are lower-case letters, digits, "-" and "_"').optional(),
+    project: ProjectName.optional(),
     /** Leave the stack running after the run (for debugging). */
     keep: z.boolean().default(false),
+    /**
+     * Run on the project even when another run started it (a long-lived stack several runs share).
+     * Such a stack is left up at teardown; only what this run created is removed. No default: absent
+     * reads as false and keeps workflow inputs as they were before sharing existed.
+     */
+    share: z.boolean().optional(),
     healthTimeout: Timeout.default('120s'),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (s.compose === undefined && s.attach === undefined) issue('compose', 'give "compose" (a compose file to start) or "attach" (a running compose project)');
+    if (s.compose !== undefined && s.attach !== undefined) issue('attach', '"attach" and "compose" exclude each other: attach runs on a stack that is already up');
+    if (s.attach === undefined) return;
+    const attached = 'an attached stack is not started by Faultline';
+    if (s.project !== undefined) issue('project', `${attached}; its project is attach.project`);
+    if (s.profiles.length > 0) issue('profiles', `${attached}, so there are no profiles to select`);
+    if (s.share) issue('share', `${attached} and never torn down, so there is nothing to share; leave share out`);
+  });
 export type StackSpec = z.infer<typeof StackSpec>;
+
+/** The compose project a stack runs as: the attached one, the one given, or `fallback` (derived from the workflow id). */
+export function stackProject(stack: StackSpec, fallback: string): string {
+  return stack.attach?.project ?? stack.project ?? fallback;
+}
 
 export const SteadyStateProbe = z.object({ probe: ProbeRef, expect: Expectation.optional() }).strict();
 export const ContinuousProbe = z

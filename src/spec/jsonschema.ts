@@ -35,7 +35,7 @@ function metadata(): z.core.$ZodRegistry<Meta> {
   reg.add(top.workloads, { description: 'background clients run from stack up until recovery is measured; every operation is recorded for the checks' });
   reg.add(FaultStep.shape.duration, { description: 'restore the fault after this long; without it the fault lasts until the restore phase' });
   reg.add(FAULT_SCHEMAS['container-kill'].shape.signal, { description: 'signal sent to the main process (default SIGKILL)' });
-  reg.add(StackSpec, { id: 'Stack', description: 'the compose stack started before and torn down after the run' });
+  reg.add(StackSpec, { id: 'Stack', description: 'the compose stack started before and torn down after the run (compose), or a running compose project to run on and never tear down (attach)' });
   reg.add(Duration, { id: 'Duration', description: 'a duration like "500ms", "15s", "2m", "1h", or a number of milliseconds; at most 168h' });
   reg.add(Timeout, { id: 'Timeout', description: 'a duration above zero, at most 168h' });
   reg.add(Interval, { id: 'Interval', description: `a duration of at least ${MIN_INTERVAL_MS}ms, at most 168h` });

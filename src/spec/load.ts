@@ -13,7 +13,7 @@ export function loadExperimentFile(file: string): Experiment {
     throw new ValidationError(file, [`(root): expected a mapping with name, hypothesis and method; ${got}`], SCENARIO_HINT);
   }
   const exp = parseExperiment(data, file);
-  if (exp.stack && !isAbsolute(exp.stack.compose)) {
+  if (exp.stack?.compose !== undefined && !isAbsolute(exp.stack.compose)) {
     exp.stack.compose = resolve(dirname(resolve(file)), exp.stack.compose);
   }
   return exp;

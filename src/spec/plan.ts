@@ -28,6 +28,8 @@ import { type HostPorts, declaredHostPorts, portAllowed } from './host-ports';
 export interface PlanOptions extends PrivilegeOptions {
   /** The compose services the stack's profiles select, when the caller has read the compose file. */
   services?: string[];
+  /** An attached stack's containers as they are now (one line each), when the caller looked. */
+  attached?: string[];
   /** The host ports a worker policy allows, when the caller read one (`faultline plan --worker-config`). */
   hostPorts?: HostPorts;
 }
@@ -42,7 +44,7 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   };
 
   section('stack', stackLines(exp, opts), "none: targets are only looked up in the run's own stack, so faults will find no container");
-  if (exp.stack && opts.binds) section('bind mounts (host folder → container, each shared with the container)', bindLines(opts.binds), 'none');
+  if (exp.stack?.compose !== undefined && opts.binds) section('bind mounts (host folder → container, each shared with the container)', bindLines(opts.binds), 'none');
   section(
     'probes',
     Object.entries(exp.probes).map(([id, p]) => `${id}: ${describeProbe(p)}, timeout ${formatDuration(p.timeout)}, ${expectationText(exp, id)}`),
@@ -70,7 +72,8 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   if (rollbacks.length && !exp.stack) rollbacks.push('skipped: rollbacks only run when the experiment has a stack');
   section('rollbacks (after the restores, whatever happened)', rollbacks);
   section('checks (after the restores, if the method ran)', checkLines(exp));
-  out.push('', `then: residue scan of every fault, journal and artifacts, ${exp.stack?.keep ? 'stack kept running' : 'stack teardown'}`);
+  const end = exp.stack?.attach ? 'attached stack left running' : exp.stack?.keep ? 'stack kept running' : 'stack teardown';
+  out.push('', `then: residue scan of every fault, journal and artifacts, ${end}`);
   return out.join('\n') + '\n';
 }
 
@@ -89,12 +92,20 @@ function hostPortLines(exp: Experiment, opts: PlanOptions): string[] {
 function stackLines(exp: Experiment, opts: PlanOptions): string[] {
   const s = exp.stack;
   if (!s) return [];
+  if (s.attach) {
+    return [
+      `attach    compose project ${s.attach.project}, already running (started by any compose tool); targets are resolved among its containers at run time`,
+      ...(opts.attached ? opts.attached.map((l) => `          ${l}`) : []),
+      'teardown  never: Faultline does not start, stop or remove an attached stack; it only restores its own faults',
+    ];
+  }
   return [
     `compose   ${s.compose}`,
     `profiles  ${s.profiles.length ? s.profiles.join(', ') : 'none (only services without a profile)'}`,
     ...(opts.services ? [`services  ${opts.services.join(', ') || 'none'}`] : []),
     `project   ${s.project ?? `derived from the workflow id (fl-${WORKFLOW_ID})`}`,
     `health    wait up to ${formatDuration(s.healthTimeout)} for services to be healthy`,
+    ...(s.share ? ['share     yes: runs on the project even if another run started it; then only what this run adds is removed'] : []),
     `teardown  ${s.keep ? 'no: the stack is kept after the run' : 'yes, after the run'}`,
   ];
 }
@@ -113,13 +124,20 @@ export function planSummary(exp: Experiment): string {
   return truncateBytes(`${exp.name}: ${steps.join('; ')}${checks}`.replace(/\s+/g, ' '), SUMMARY_MAX_BYTES);
 }
 
+function stackDetail(exp: Experiment): string {
+  const s = exp.stack;
+  if (!s) return '**stack** none';
+  if (s.attach) return `**stack** attached to running project \`${s.attach.project}\` (never torn down)`;
+  return `**stack** \`${s.compose}\`${s.profiles.length ? ` profiles ${s.profiles.join(', ')}` : ''}`;
+}
+
 /** Markdown for the workflow's detail page: the hypothesis, the method tree and what gets restored. */
 export function planDetails(exp: Experiment): string {
   const faults = plannedFaults(exp);
   const md = [
     `**hypothesis** ${exp.hypothesis}`,
     '',
-    exp.stack ? `**stack** \`${exp.stack.compose}\`${exp.stack.profiles.length ? ` profiles ${exp.stack.profiles.join(', ')}` : ''}` : '**stack** none',
+    stackDetail(exp),
     '',
     '**faults**',
     ...faults.map((f) => `- \`${f.path}\` ${f.description}: ${holdText(f.duration)}`),

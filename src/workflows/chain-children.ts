@@ -40,9 +40,14 @@ export function scenarioType(name: string): string {
   return file.map((f) => SCENARIO_TYPES[f]).find((t) => t !== undefined) ?? name;
 }
 
-export function childInput(spec: Chain, step: ChainStep, path: string, project: string | undefined): { type: string; args: unknown[]; summary: string } {
-  // Children on a shared stack adopt it and leave it up; the chain owns its lifetime.
-  const shared = spec.sharedStack && project ? { ...spec.sharedStack, project, keep: true } : undefined;
+/**
+ * `share`: the chain's stack carries the chain's owner labels, so each child must declare that it
+ * shares it (chains recorded before stacks had owners pass false, and their children's input is as it was).
+ */
+export function childInput(spec: Chain, step: ChainStep, path: string, project: string | undefined, share = false): { type: string; args: unknown[]; summary: string } {
+  // Children on a shared stack adopt it and leave it up; the chain owns its lifetime. An attached
+  // shared stack is passed on as it is: every child attaches to the same running project.
+  const shared = !spec.sharedStack || !project ? undefined : spec.sharedStack.attach ? spec.sharedStack : { ...spec.sharedStack, project, keep: true, ...(share ? { share: true } : {}) };
   const line = (s: string) => truncateBytes(`${spec.name} ${path}: ${s}`, 200);
   if ('experiment' in step) {
     const exp = shared ? { ...step.experiment, stack: shared } : step.experiment;

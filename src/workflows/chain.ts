@@ -24,7 +24,8 @@ import { toMs } from '../spec/duration';
 import { SA_OUTCOME, SA_PHASE, SA_SCENARIO } from '../temporal/search-attributes';
 import { long, summary } from './proxies';
 import { type ChainChild, type ChainFacts, type ChainResult, chainOutcome, childInput, stopText } from './chain-children';
-import { projectName } from './experiment';
+import { ownerOf, projectName } from './experiment';
+import { stackProject } from '../spec/experiment';
 import { abortSignal, pauseSignal, resumeSignal } from './messages';
 import { chainStatusQuery } from './chain-messages';
 import { errorText } from '../errors';
@@ -33,7 +34,11 @@ import { parseOrFail } from './invalid-input';
 export async function chain(input: unknown): Promise<ChainResult> {
   const spec = parse(input);
   const info = workflowInfo();
-  const project = spec.sharedStack ? (spec.sharedStack.project ?? projectName(info.workflowId)) : undefined;
+  const project = spec.sharedStack ? stackProject(spec.sharedStack, projectName(info.workflowId)) : undefined;
+  // The chain owns the shared stack it starts, and its children share it (stack.share). An attached
+  // shared stack is neither started nor torn down. Chains recorded before stacks had owners replay without.
+  const starts = spec.sharedStack?.compose !== undefined;
+  const owner = starts && patched('stack-owner') ? ownerOf(info) : undefined;
   const result: ChainResult = { workflowId: info.workflowId, runId: info.runId, name: spec.name, outcome: 'passed', children: [], reasons: [], startedAt: Date.now() };
   const main = new CancellationScope();
   const facts: ChainFacts = {};
@@ -65,7 +70,7 @@ export async function chain(input: unknown): Promise<ChainResult> {
     if (facts.stop) return; // stopped: children not yet started never start
     if (paused !== undefined) await condition(() => paused === undefined || facts.stop !== undefined);
     if (facts.stop) return;
-    const { type, args, summary: text } = childInput(spec, step, path, project);
+    const { type, args, summary: text } = childInput(spec, step, path, project, owner !== undefined);
     const child: ChainChild = { path, type, workflowId: `${info.workflowId}/${path}`, summary: text, outcome: 'running' };
     result.children.push(child);
     try {
@@ -104,8 +109,8 @@ export async function chain(input: unknown): Promise<ChainResult> {
 
   try {
     await main.run(async () => {
-      if (spec.sharedStack && project) {
-        await long.stackUp.executeWithOptions(summary(`shared stack up (${project})`), [{ stack: spec.sharedStack, project }]);
+      if (spec.sharedStack && starts && project) {
+        await long.stackUp.executeWithOptions(summary(`shared stack up (${project})`), [{ stack: spec.sharedStack, project, ...(owner ? { owner } : {}) }]);
       }
       for (let i = 0; i < spec.steps.length; i++) await runStep(spec.steps[i], `steps[${i}]`);
     });
@@ -116,9 +121,9 @@ export async function chain(input: unknown): Promise<ChainResult> {
     }
   }
   await CancellationScope.nonCancellable(async () => {
-    if (spec.sharedStack && project && !spec.sharedStack.keep) {
+    if (spec.sharedStack && starts && project && !spec.sharedStack.keep) {
       try {
-        await long.stackDown.executeWithOptions(summary(`shared stack down (${project})`), [{ project }]);
+        await long.stackDown.executeWithOptions(summary(`shared stack down (${project})`), [{ project, ...(owner ? { owner } : {}) }]);
       } catch (err) {
         result.reasons.push(`shared stack teardown failed: ${errorText(err)}`);
         facts.teardownFailed = true;

@@ -3,10 +3,10 @@
  * (an abort, a cancel, a failed activity, a worker killed mid-call) the restore phase runs in a
  * non-cancellable scope, then recovery, checks, a residue scan, artifacts and teardown.
  */
-import { CancellationScope, isCancellation, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { StackHandle } from '../activities/types';
+import { CancellationScope, isCancellation, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { StackHandle, StackOwner } from '../activities/types';
 import type { Journal, ProbeRecord } from '../report/journal';
-import { type Experiment, parseExperiment } from '../spec';
+import { type Experiment, parseExperiment, stackProject } from '../spec';
 import { SA_PHASE, SA_SCENARIO } from '../temporal/search-attributes';
 import { MethodClock } from './clock';
 import { ContinuousProbes } from './continuous';
@@ -26,7 +26,10 @@ import { Workloads } from './workloads';
 export async function experiment(input: unknown): Promise<Journal> {
   const exp = parseInput(input);
   const info = workflowInfo();
-  const project = exp.stack?.project ?? projectName(info.workflowId);
+  const project = exp.stack ? stackProject(exp.stack, projectName(info.workflowId)) : projectName(info.workflowId);
+  // Decided before anything can be cancelled: a run stopped before its stack up must not tear down
+  // a stack it never owned. Runs recorded before stacks had owners go on without (and replay so).
+  const owner = exp.stack?.compose !== undefined && patched('stack-owner') ? ownerOf(info) : undefined;
   const rec = new RunRecorder(
     {
       workflowId: info.workflowId,
@@ -73,12 +76,16 @@ export async function experiment(input: unknown): Promise<Journal> {
   const workloads = new Workloads(exp, rec);
   try {
     await main.run(async () => {
-      await quick.validateStack.executeWithOptions(summary(`validate targets against ${exp.stack?.compose ?? 'no stack'}`), [exp]);
+      await quick.validateStack.executeWithOptions(summary(`validate targets against ${stackText(exp)}`), [exp]);
       await guardRun(exp, rec, saga);
-      if (exp.stack) {
+      if (exp.stack?.attach) {
+        // Someone else's stack: found and read, never started, stopped or removed.
+        rec.record({ kind: 'phase', phase: 'stack-up' });
+        stack = await quick.attachStack.executeWithOptions(summary(`attach to running stack ${project}`), [{ project }]);
+      } else if (exp.stack) {
         rec.record({ kind: 'phase', phase: 'stack-up' });
         stack = await long.stackUp.executeWithOptions(summary(`stack up (${exp.stack.profiles.join(', ') || 'all services'})`), [
-          { stack: exp.stack, project },
+          { stack: exp.stack, project, ...(owner ? { owner } : {}) },
         ]);
       }
       workloads.start(stack);
@@ -97,8 +104,18 @@ export async function experiment(input: unknown): Promise<Journal> {
   }
 
   stops.armed = false;
-  await CancellationScope.nonCancellable(() => finishRun({ exp, rec, stack, project, saga, probes, workloads }));
+  await CancellationScope.nonCancellable(() => finishRun({ exp, rec, stack, project, owner, saga, probes, workloads }));
   return rec.journal;
+}
+
+/** The run as the owner of what its stack up creates: the first run id survives retries and continue-as-new. */
+export function ownerOf(info: { workflowId: string; firstExecutionRunId: string }): StackOwner {
+  return { workflowId: info.workflowId, runId: info.firstExecutionRunId };
+}
+
+function stackText(exp: Experiment): string {
+  if (exp.stack?.attach) return `attached project ${exp.stack.attach.project}`;
+  return exp.stack?.compose ?? 'no stack';
 }
 
 function parseInput(input: unknown): Experiment {

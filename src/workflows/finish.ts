@@ -5,7 +5,7 @@
  * next one run, because a half-finished cleanup is worse than a noisy one.
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { StackHandle } from '../activities/types';
+import type { StackHandle, StackOwner } from '../activities/types';
 import { type Experiment, describeTarget } from '../spec';
 import { selectTargets } from '../spec/select';
 import { SA_OUTCOME } from '../temporal/search-attributes';
@@ -23,6 +23,8 @@ export interface FinishContext {
   rec: RunRecorder;
   stack?: StackHandle;
   project: string;
+  /** Set when the run's stack up labelled what it created; teardown then removes only that. */
+  owner?: StackOwner;
   saga: Saga;
   probes: ContinuousProbes;
   workloads: Workloads;
@@ -112,12 +114,15 @@ async function collectArtifacts({ exp, rec, project }: FinishContext): Promise<v
   }
 }
 
-/** A stack that will not come down may still hold the run's faults: the run is dirty. */
-async function tearDown({ exp, rec, project }: FinishContext): Promise<void> {
-  if (!exp.stack || exp.stack.keep) return;
+/**
+ * A stack that will not come down may still hold the run's faults: the run is dirty. An attached
+ * stack is never torn down (Faultline did not start it); a shared one loses only what this run added.
+ */
+async function tearDown({ exp, rec, project, owner }: FinishContext): Promise<void> {
+  if (!exp.stack || exp.stack.keep || exp.stack.attach) return;
   rec.record({ kind: 'phase', phase: 'stack-down' });
   try {
-    await long.stackDown.executeWithOptions(summary(`stack down ${project}`), [{ project }]);
+    await long.stackDown.executeWithOptions(summary(`stack down ${project}`), [{ project, ...(owner ? { owner } : {}) }]);
   } catch (err) {
     rec.record({ kind: 'teardown-failed', error: err });
   }

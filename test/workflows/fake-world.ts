@@ -71,6 +71,9 @@ export class FakeWorld {
     }
   }
 
+  /** The inputs of stackUp, stackDown and attachStack, in call order. */
+  readonly stackInputs: Array<{ call: string; project: string; owner?: { workflowId: string; runId: string }; stack?: unknown }> = [];
+
   activities(): Activities {
     const sample = (ok: boolean): Sample => ({ ok, at: Date.now(), latencyMs: 1, error: ok ? undefined : 'fake probe down' });
     return {
@@ -80,11 +83,18 @@ export class FakeWorld {
       },
       stackUp: async (input) => {
         this.calls.push('stackUp');
+        this.stackInputs.push({ call: 'stackUp', ...input });
         return { project: input.project, ports: {}, services: [...this.containers.keys()] };
       },
-      stackDown: async () => {
+      stackDown: async (input) => {
         this.calls.push('stackDown');
+        this.stackInputs.push({ call: 'stackDown', ...input });
         return { removed: [] };
+      },
+      attachStack: async (input) => {
+        this.calls.push('attachStack');
+        this.stackInputs.push({ call: 'attachStack', ...input });
+        return { project: input.project, ports: {}, services: [...this.containers.keys()], attached: true };
       },
       collectLogs: async () => {
         this.calls.push('collectLogs');

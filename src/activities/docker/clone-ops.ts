@@ -18,11 +18,17 @@ export interface CloneSpec {
 export interface CloneOps {
   /**
    * Creates (unless it exists) and starts the clone; returns its id. It carries the source's
-   * `faultline.project` label, so stack teardown and the residue scan see it like any container of the run.
+   * `faultline.project` and owner labels, so stack teardown and the residue scan see it like any container of the run.
    */
   clone(sourceId: string, spec: CloneSpec): Promise<string>;
   list(label: string, value: string): Promise<Array<{ id: string; name: string }>>;
   remove(id: string): Promise<void>;
+}
+
+/** A clone belongs to whoever owns its source, so the owner's teardown removes it too. */
+function ownerOf(labels: Record<string, string> | undefined): Record<string, string> {
+  const keys = [LABELS.ownerWorkflow, LABELS.ownerRun];
+  return Object.fromEntries(keys.filter((k) => labels?.[k] !== undefined).map((k) => [k, labels?.[k] ?? '']));
 }
 
 export function createCloneOps(docker: Docker): CloneOps {
@@ -41,7 +47,7 @@ export function createCloneOps(docker: Docker): CloneOps {
           Cmd: spec.cmd ?? src.Config.Cmd,
           Entrypoint: src.Config.Entrypoint,
           Env: src.Config.Env,
-          Labels: { ...spec.labels, ...(project ? { [LABELS.project]: project } : {}) },
+          Labels: { ...spec.labels, ...(project ? { [LABELS.project]: project, ...ownerOf(src.Config.Labels) } : {}) },
           Healthcheck: src.Config.Healthcheck,
           HostConfig: { Binds: src.HostConfig.Binds ?? undefined, NetworkMode: network },
           NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [spec.alias] } } },

@@ -15,7 +15,7 @@ import {
   ContainerGoneError,
 } from '../ports';
 import type { ContainerRef } from '../types';
-import { LABELS } from './labels';
+import { COMPOSE_LABELS, LABELS } from './labels';
 
 interface DockerError {
   statusCode?: number;
@@ -51,16 +51,19 @@ export function createContainerOps(docker: Docker): ContainerOps {
 
   return {
     async list(filter: ContainerFilter): Promise<ContainerRef[]> {
-      const labels = Object.entries({
-        ...(filter.labels ?? {}),
-        ...(filter.project !== undefined ? { [LABELS.project]: filter.project } : {}),
-        ...(filter.service !== undefined ? { [LABELS.service]: filter.service } : {}),
-      }).map(([k, v]) => `${k}=${v}`);
-      const infos = await docker.listContainers({ all: true, filters: labels.length > 0 ? { label: labels } : {} });
-      return infos
-        .map((i) => ({ id: i.Id, name: (i.Names[0] ?? i.Id).replace(/^\//, ''), service: i.Labels[LABELS.service] }))
+      const base = Object.entries(filter.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+      // A project is Faultline's label on what it started, or the compose label on a project any
+      // compose implementation started (an attached stack); Docker ANDs label filters, so ask twice.
+      const queries =
+        filter.project === undefined ? [base] : [[...base, `${LABELS.project}=${filter.project}`], [...base, `${COMPOSE_LABELS.project}=${filter.project}`]];
+      const infos = new Map<string, Docker.ContainerInfo>();
+      for (const label of queries) {
+        for (const i of await docker.listContainers({ all: true, filters: label.length > 0 ? { label } : {} })) infos.set(i.Id, i);
+      }
+      return [...infos.values()]
+        .map((i) => refOf(i))
         .filter((r) => filter.name === undefined || r.name === filter.name)
-        .map((r) => (r.service === undefined ? { id: r.id, name: r.name } : r))
+        .filter((r) => filter.service === undefined || r.service === filter.service)
         .sort((a, b) => a.name.localeCompare(b.name));
     },
 
@@ -92,6 +95,15 @@ export function createContainerOps(docker: Docker): ContainerOps {
     pause: (id) => call(id, 'pause', () => c(id).pause()),
     unpause: (id) => call(id, 'unpause', () => c(id).unpause(), true),
   };
+}
+
+/** Faultline's service label first (a surge clone has only that one), else the compose service. */
+function refOf(i: Docker.ContainerInfo): ContainerRef {
+  const ref: ContainerRef = { id: i.Id, name: (i.Names[0] ?? i.Id).replace(/^\//, '') };
+  const service = i.Labels[LABELS.service] ?? i.Labels[COMPOSE_LABELS.service];
+  if (service !== undefined) ref.service = service;
+  if (i.Labels[LABELS.project] === undefined) ref.owned = false;
+  return ref;
 }
 
 function toHealth(s: string | undefined): HealthStatus {

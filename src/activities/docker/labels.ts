@@ -6,6 +6,14 @@
 export const LABELS = {
   /** The compose project (stack) a container, network or volume belongs to. */
   project: 'faultline.project',
+  /**
+   * The run that created a stack object: its workflow id, and the first run id of that workflow
+   * execution chain (the same across activity retries, workflow retries and continue-as-new). Stack up
+   * refuses a project another run owns unless the scenario shares it; teardown removes only what the
+   * tearing run owns.
+   */
+  ownerWorkflow: 'faultline.owner.workflow',
+  ownerRun: 'faultline.owner.run',
   /** The compose service a container runs. */
   service: 'faultline.service',
   /** The kind of a helper container: `reverter` or `lease`. */
@@ -25,3 +33,10 @@ export const LABELS = {
 } as const;
 
 export type LabelKey = keyof typeof LABELS;
+
+/** The labels any compose implementation (v1, v2, Faultline's own stack up) puts on a project's objects. */
+export const COMPOSE_LABELS = {
+  project: 'com.docker.compose.project',
+  service: 'com.docker.compose.service',
+  number: 'com.docker.compose.container-number',
+} as const;

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import type Docker from 'dockerode';
 import { FaultlineError } from '../../errors';
-import { LABELS } from '../docker/labels';
+import { COMPOSE_LABELS, LABELS } from '../docker/labels';
 import { statusOf } from '../docker/status';
 
 export interface NetInfo {
@@ -49,7 +49,7 @@ export function createNetOps(docker: Docker): NetOps {
           const b = (binds ?? []).find((x) => x.HostIp === '127.0.0.1' || x.HostIp === '0.0.0.0');
           if (b) published[port] = Number(b.HostPort);
         }
-        return { pid: i.State.Running ? i.State.Pid : 0, project: i.Config.Labels?.[LABELS.project], addresses, published, exposed: Object.keys(ports) };
+        return { pid: i.State.Running ? i.State.Pid : 0, project: i.Config.Labels?.[LABELS.project] ?? i.Config.Labels?.[COMPOSE_LABELS.project], addresses, published, exposed: Object.keys(ports) };
       } catch (err) {
         if (statusOf(err) === 404) return undefined;
         throw new FaultlineError('DockerError', `Docker failed to inspect ${id.slice(0, 12)}: ${String(err)}`, { cause: err });

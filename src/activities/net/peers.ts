@@ -9,7 +9,7 @@ import type { NetInfo, NetOps } from './ops';
 
 export async function peerAddresses(ops: ContainerOps, net: NetOps, target: NetInfo, peers: string[]): Promise<string[]> {
   if (!target.project) {
-    throw new FaultlineError('InvalidFault', 'the target belongs to no Faultline stack, so its peers cannot be resolved by service', {
+    throw new FaultlineError('InvalidFault', 'the target belongs to no compose project, so its peers cannot be resolved by service', {
       retryable: false,
       hint: 'give "ports" instead of "peers" for a container outside a stack',
     });

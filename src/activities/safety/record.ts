@@ -18,7 +18,7 @@ const RecordSchema = z.strictObject({
   stepPath: z.string().max(256),
   kind: z.string(),
   spec: FaultSpec,
-  targets: z.array(z.strictObject({ id: ContainerId, name: z.string().min(1).max(256), service: z.string().max(256).optional() })).min(1),
+  targets: z.array(z.strictObject({ id: ContainerId, name: z.string().min(1).max(256), service: z.string().max(256).optional(), owned: z.boolean().optional() })).min(1),
   deadlineAt: z.number().int().positive().optional(),
   ttlMs: z.number().int().positive().optional(),
 });

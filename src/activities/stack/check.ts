@@ -28,6 +28,12 @@ export function checkAgainstStack(exp: Experiment, source: string, policy?: Comp
     if (problems.length > 0) throw new ValidationError(source, problems);
     return { services: [] };
   }
+  if (exp.stack.compose === undefined) {
+    // An attached project is only known at run time: targets are resolved then, against its containers.
+    const problems = validateAgainstStack(exp, undefined);
+    if (problems.length > 0) throw new ValidationError(source, problems);
+    return { services: [] };
+  }
   const model = loadComposeFile(exp.stack.compose, policy);
   const services = Object.keys(selectServices(model, exp.stack.profiles));
   const problems = validateAgainstStack(exp, model, exp.stack.profiles);

@@ -4,6 +4,7 @@ import type { ComposeService } from '../../spec/compose';
 import { containerName, containerOptions, endpointConfig, portKey } from './docker-spec';
 import { statusOf } from '../docker/status';
 import { ensureOwned, ignoreGone } from './resources';
+import type { StackOwner } from '../types';
 
 /**
  * Creates one service's container, or adopts the one an earlier attempt left, and starts it.
@@ -17,6 +18,8 @@ export interface ServiceRef {
   networkIds: Record<string, string>;
   /** Which replica (1..deploy.replicas); 1 when absent. */
   number?: number;
+  /** The run that creates the container (its owner labels). */
+  owner?: StackOwner;
 }
 
 export async function ensureContainer(docker: Docker, ref: ServiceRef, taken: Set<number>): Promise<Docker.ContainerInspectInfo> {
@@ -25,7 +28,7 @@ export async function ensureContainer(docker: Docker, ref: ServiceRef, taken: Se
   if (!info) {
     const hostPorts = await pinPorts(ref.svc, taken);
     try {
-      await docker.createContainer(containerOptions(ref.project, ref.service, ref.svc, hostPorts, ref.networkIds, ref.number));
+      await docker.createContainer(containerOptions(ref.project, ref.service, ref.svc, hostPorts, ref.networkIds, ref.number, ref.owner));
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
     }

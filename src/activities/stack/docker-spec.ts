@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
 import type { ComposeModel, ComposeService } from '../../spec/compose';
-import { LABELS } from '../docker/labels';
+import type { StackOwner } from '../types';
+import { COMPOSE_LABELS, LABELS } from '../docker/labels';
+import { ownerLabels } from './owner';
 
 /**
  * How a compose service becomes Docker objects: names, labels and create options. Every object
@@ -11,6 +13,22 @@ import { LABELS } from '../docker/labels';
 export const projectFilter = (project: string): { label: string[] } => ({ label: [`${LABELS.project}=${project}`] });
 
 /**
+ * Every container of the project, stopped ones included: those Faultline labelled and those any
+ * compose implementation labelled (an attached stack's). For reading only (ports, logs, targets);
+ * teardown selects by Faultline's label alone, so it never reaches a stack Faultline did not start.
+ */
+export async function projectContainers(docker: Docker, project: string): Promise<Docker.ContainerInfo[]> {
+  const byId = new Map<string, Docker.ContainerInfo>();
+  for (const label of [`${LABELS.project}=${project}`, `${COMPOSE_LABELS.project}=${project}`]) {
+    for (const c of await docker.listContainers({ all: true, filters: { label: [label] } })) byId.set(c.Id, c);
+  }
+  return [...byId.values()];
+}
+
+/** The compose service of a container: Faultline's label, else the one compose implementations write. */
+export const serviceOf = (c: { Labels: Record<string, string> }): string | undefined => c.Labels[LABELS.service] ?? c.Labels[COMPOSE_LABELS.service];
+
+/**
  * `container_name` is used verbatim, as compose does; it pins the stack to one instance per
  * machine, which is the author's choice. Otherwise `<project>-<service>-1` keeps concurrent runs apart.
  */
@@ -19,11 +37,11 @@ export const containerName = (project: string, service: string, svc: ComposeServ
 export const networkName = (project: string, network: string): string => `${project}_${network}`;
 export const volumeName = (project: string, volume: string): string => `${project}_${volume}`;
 
-function projectLabels(project: string, extra: Record<string, string>): Record<string, string> {
-  return { ...extra, [LABELS.project]: project, 'com.docker.compose.project': project };
+function projectLabels(project: string, extra: Record<string, string>, owner: StackOwner | undefined): Record<string, string> {
+  return { ...extra, [LABELS.project]: project, 'com.docker.compose.project': project, ...ownerLabels(owner) };
 }
 
-export function networkOptions(project: string, name: string, model: ComposeModel): Docker.NetworkCreateOptions {
+export function networkOptions(project: string, name: string, model: ComposeModel, owner?: StackOwner): Docker.NetworkCreateOptions {
   const def = model.networks[name];
   return {
     Name: networkName(project, name),
@@ -33,16 +51,16 @@ export function networkOptions(project: string, name: string, model: ComposeMode
     ...(def.enableIPv6 !== undefined ? { EnableIPv6: def.enableIPv6 } : {}),
     ...(Object.keys(def.options).length > 0 ? { Options: def.options } : {}),
     CheckDuplicate: true,
-    Labels: projectLabels(project, { ...def.labels, 'com.docker.compose.network': name }),
+    Labels: projectLabels(project, { ...def.labels, 'com.docker.compose.network': name }, owner),
   };
 }
 
-export function volumeOptions(project: string, name: string, model: ComposeModel): Docker.VolumeCreateOptions {
+export function volumeOptions(project: string, name: string, model: ComposeModel, owner?: StackOwner): Docker.VolumeCreateOptions {
   return {
     Name: volumeName(project, name),
     Driver: 'local',
     ...(Object.keys(model.volumes[name].options).length > 0 ? { DriverOpts: model.volumes[name].options } : {}),
-    Labels: projectLabels(project, { ...model.volumes[name].labels, 'com.docker.compose.volume': name }),
+    Labels: projectLabels(project, { ...model.volumes[name].labels, 'com.docker.compose.volume': name }, owner),
   };
 }
 
@@ -82,6 +100,7 @@ export function containerOptions(
   hostPorts: Record<string, number>,
   networkIds: Record<string, string>,
   number = 1,
+  owner?: StackOwner,
 ): Docker.ContainerCreateOptions {
   const first = Object.keys(svc.networks)[0];
   const bindings: Docker.PortMap = {};
@@ -102,7 +121,7 @@ export function containerOptions(
       [LABELS.service]: service,
       'com.docker.compose.service': service,
       'com.docker.compose.container-number': String(number),
-    }),
+    }, owner),
     ExposedPorts: Object.fromEntries([...Object.keys(bindings), ...svc.run.config.exposed].map((k) => [k, {}])),
     Healthcheck: healthcheck(svc),
     ...runConfig(svc),

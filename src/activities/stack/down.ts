@@ -1,5 +1,7 @@
 import type Docker from 'dockerode';
+import type { StackOwner } from '../types';
 import { projectFilter } from './docker-spec';
+import { ownedBy } from './owner';
 import { ignoreGone } from './resources';
 
 /**
@@ -7,20 +9,34 @@ import { ignoreGone } from './resources';
  * networks, then named volumes. Selecting by label rather than by the compose file means helper
  * containers that fault drivers started for the project go too, and that teardown still works
  * when the compose file changed or is gone. Safe to repeat; nothing found is not an error.
+ *
+ * With an `owner`, only what that run owns goes: on a shared stack another run started, the
+ * owner's containers, networks and volumes stay up and only those this run added are removed.
+ * Without one (runs recorded before stacks had owners), everything of the project goes, as before.
+ * A stack Faultline did not create (an attached one) carries no `faultline.project` label and is
+ * never selected here.
  */
-export async function stackDown(docker: Docker, project: string): Promise<{ removed: string[] }> {
+export async function stackDown(docker: Docker, project: string, owner?: StackOwner): Promise<{ removed: string[]; left?: string[] }> {
   const filters = projectFilter(project);
   const removed: string[] = [];
+  const left: string[] = [];
+  const mine = (labels: Record<string, string> | null | undefined, name: string): boolean => {
+    if (!owner || ownedBy(labels, owner)) return true;
+    left.push(name);
+    return false;
+  };
 
   const containers = await docker.listContainers({ all: true, filters });
   await Promise.all(
     containers.map(async (c) => {
       const name = (c.Names[0] ?? c.Id).replace(/^\//, '');
+      if (!mine(c.Labels, name)) return;
       if (await gone(docker.getContainer(c.Id).remove({ force: true, v: true }))) removed.push(name);
     }),
   );
 
   for (const n of await docker.listNetworks({ filters })) {
+    if (!mine(n.Labels, n.Name)) continue;
     const net = docker.getNetwork(n.Id);
     // A container of another project still attached would block removal; cut it loose.
     const info = await ignoreGone(net.inspect());
@@ -32,9 +48,11 @@ export async function stackDown(docker: Docker, project: string): Promise<{ remo
 
   const { Volumes } = await docker.listVolumes({ filters });
   for (const v of Volumes ?? []) {
+    if (!mine(v.Labels, v.Name)) continue;
     if (await gone(docker.getVolume(v.Name).remove({ force: true }))) removed.push(v.Name);
   }
-  return { removed: removed.sort() };
+  // `left` only with an owner: what another run owns and this teardown therefore kept.
+  return { removed: removed.sort(), ...(owner ? { left: left.sort() } : {}) };
 }
 
 /** `true` when this call removed it; a concurrent removal (404 or 409) counts as already gone. */

@@ -1,7 +1,7 @@
 /** Compose stacks over the Docker API: plain functions the worker wraps as activities. */
 export { stackUp } from './up';
 export { stackDown } from './down';
-export { stackPorts } from './published-ports';
+export { attachStack, stackPorts } from './published-ports';
 export { checkAgainstStack } from './check';
 export { collectLogs } from './logs';
 export { validateAgainstStack } from './validate';

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { projectFilter } from './docker-spec';
+import { projectContainers } from './docker-spec';
 import { ignoreGone } from './resources';
 
 export function demultiplex(buf: Buffer): Buffer {
@@ -45,7 +45,7 @@ export async function tailLogs(docker: Docker, id: string, lines = 30): Promise<
  */
 export async function collectLogs(docker: Docker, project: string, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const containers = await docker.listContainers({ all: true, filters: projectFilter(project) });
+  const containers = await projectContainers(docker, project);
   const files: string[] = [];
   for (const c of containers) {
     const name = (c.Names[0] ?? c.Id).replace(/^\//, '');

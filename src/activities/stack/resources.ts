@@ -4,6 +4,7 @@ import type { ComposeModel } from '../../spec/compose';
 import { LABELS } from '../docker/labels';
 import { statusOf } from '../docker/status';
 import { networkOptions, volumeOptions } from './docker-spec';
+import type { StackOwner } from '../types';
 
 /**
  * Networks, volumes and images a stack needs before its containers. Each `ensure` first looks for
@@ -35,10 +36,10 @@ export function ensureOwned(kind: string, name: string, labels: Record<string, s
  * racing attempts can both create a network; every attempt then keeps the same one (the oldest)
  * and removes the rest, and containers refer to networks by id, never by the ambiguous name.
  */
-export async function ensureNetworks(docker: Docker, project: string, model: ComposeModel, names: string[]): Promise<Record<string, string>> {
+export async function ensureNetworks(docker: Docker, project: string, model: ComposeModel, names: string[], owner?: StackOwner): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   for (const name of names) {
-    const opts = networkOptions(project, name, model);
+    const opts = networkOptions(project, name, model, owner);
     // The name filter matches substrings, so compare exactly.
     const find = async () => (await docker.listNetworks({ filters: { name: [opts.Name] } })).filter((n) => n.Name === opts.Name);
     let found = await find();
@@ -59,9 +60,9 @@ export async function ensureNetworks(docker: Docker, project: string, model: Com
   return ids;
 }
 
-export async function ensureVolumes(docker: Docker, project: string, model: ComposeModel, names: string[]): Promise<void> {
+export async function ensureVolumes(docker: Docker, project: string, model: ComposeModel, names: string[], owner?: StackOwner): Promise<void> {
   for (const name of names) {
-    const opts = volumeOptions(project, name, model);
+    const opts = volumeOptions(project, name, model, owner);
     const found = await ignoreGone(docker.getVolume(opts.Name ?? name).inspect());
     if (found) ensureOwned('volume', found.Name, found.Labels ?? undefined, project);
     else await docker.createVolume(opts);

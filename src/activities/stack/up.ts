@@ -14,6 +14,8 @@ import { type ServiceRef, startContainer } from './container';
 import { type WaitTarget, throwIfAborted, waitReady } from './health';
 import { stackPorts } from './published-ports';
 import { ensureImages, ensureNetworks, ensureVolumes } from './resources';
+import { checkStackOwner } from './owner';
+import { FaultlineError } from '../../errors';
 
 export async function stackUp(
   docker: Docker,
@@ -22,19 +24,24 @@ export async function stackUp(
   signal?: AbortSignal,
   policy?: ComposePolicy,
 ): Promise<StackHandle> {
-  const { project, stack } = input;
+  const { project, stack, owner } = input;
+  if (stack.compose === undefined) {
+    throw new FaultlineError('InvalidScenario', `stack up needs a compose file; an attached stack (project ${project}) is never started by Faultline`, { retryable: false });
+  }
   const timeoutMs = toMs(stack.healthTimeout);
   const waitOpts = { project, deadline: Date.now() + timeoutMs, timeoutMs, onProgress, signal };
   const model = loadComposeFile(input.baseDir ? resolve(input.baseDir, stack.compose) : stack.compose, policy);
+  // Before anything is created: a project of another run (or of another compose tool) is not ours to take.
+  if (owner) await checkStackOwner(docker, project, owner, stack.share === true);
   const selected = selectServices(model, stack.profiles);
   const order = servicesStartOrder(model, Object.keys(selected));
 
   await buildImages(docker, project, model, order, onProgress, signal);
   await ensureImages(docker, model, order);
   const used = Object.values(selected);
-  const networkIds = await ensureNetworks(docker, project, model, unique(used.flatMap((s) => Object.keys(s.networks))));
+  const networkIds = await ensureNetworks(docker, project, model, unique(used.flatMap((s) => Object.keys(s.networks))), owner);
   const volumes = used.flatMap((s) => s.volumes.filter((m) => m.type === 'volume').map((m) => m.source));
-  await ensureVolumes(docker, project, model, unique(volumes));
+  await ensureVolumes(docker, project, model, unique(volumes), owner);
 
   const started = new Map<string, WaitTarget[]>();
   const taken = new Set<number>();
@@ -47,7 +54,7 @@ export async function stackUp(
     );
     if (deps.length > 0) await waitReady(docker, deps, waitOpts);
     onProgress?.(`starting ${service}`);
-    started.set(service, await startReplicas(docker, { project, service, svc, networkIds }, taken));
+    started.set(service, await startReplicas(docker, { project, service, svc, networkIds, owner }, taken));
   }
   await waitReady(docker, [...started.values()].flat(), waitOpts);
   onProgress?.(`stack ${project} ready`);

@@ -28,7 +28,7 @@ export function validateAgainstStack(exp: Experiment, model: ComposeModel | unde
       return err.problems.map((p) => (p.startsWith('profiles:') ? `stack.${p}` : `stack.compose: ${p}`));
     }
   }
-  const ctx: Ctx = { exp, model: exp.stack ? model : undefined, selected, profiles, problems };
+  const ctx: Ctx = { exp, model: exp.stack ? model : undefined, attached: exp.stack?.attach !== undefined, selected, profiles, problems };
 
   for (const [id, p] of Object.entries(exp.probes)) checkProbe(ctx, p, `probes.${id}`);
   exp.steadyState.forEach((s, i) => checkRef(ctx, s.probe, `steadyState[${i}].probe`));
@@ -57,6 +57,8 @@ export function validateAgainstStack(exp: Experiment, model: ComposeModel | unde
 interface Ctx {
   exp: Experiment;
   model?: ComposeModel;
+  /** An attached stack: its services are only known at run time, so targets and endpoints are checked then. */
+  attached: boolean;
   selected: Record<string, ComposeService>;
   profiles: string[];
   problems: string[];
@@ -78,6 +80,7 @@ function checkProbe(ctx: Ctx, p: ProbeSpec, path: string): void {
 }
 
 function checkEndpoint(ctx: Ctx, service: string, port: number, path: string): void {
+  if (ctx.attached) return;
   if (!ctx.model) return void ctx.problems.push(`${path}.service: a service endpoint ${NO_STACK}; give "host" and "port" instead`);
   const svc = ctx.selected[service];
   if (!svc) return void ctx.problems.push(`${path}.service: ${unknownService(ctx, service)}`);
@@ -92,9 +95,10 @@ function checkTarget(ctx: Ctx, t: Target, path: string, faultTarget = false): vo
   if (t.fromProbe !== undefined) {
     // Only a fault step runs in the workflow at a moment when "what the probe says now" is meaningful.
     if (!faultTarget) ctx.problems.push(`${path}.fromProbe: a target chosen by a probe is only supported for faults`);
-    else if (!ctx.model) ctx.problems.push(`${path}.fromProbe: a target ${NO_STACK}`);
+    else if (!ctx.model && !ctx.attached) ctx.problems.push(`${path}.fromProbe: a target ${NO_STACK}`);
     return;
   }
+  if (ctx.attached) return;
   const field = t.service !== undefined ? 'service' : t.container !== undefined ? 'container' : 'labels';
   if (!ctx.model) return void ctx.problems.push(`${path}.${field}: a target ${NO_STACK}`);
   const services = Object.entries(ctx.selected);

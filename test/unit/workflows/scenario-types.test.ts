@@ -33,7 +33,7 @@ test.each(files)('%s has a named workflow type with the scenario built in', (fil
   // The built-in input, with the compose path resolved the way the worker resolves it, is the scenario.
   const fromFile = loadExperimentFile(join(ROOT, 'scenarios', file));
   const builtIn = parseExperiment(withDefaults((wf as { scenarioDefaults: Record<string, unknown> }).scenarioDefaults, undefined), name);
-  if (builtIn.stack) builtIn.stack.compose = resolve(ROOT, builtIn.stack.compose);
+  if (builtIn.stack?.compose !== undefined) builtIn.stack.compose = resolve(ROOT, builtIn.stack.compose);
   expect(builtIn).toEqual(fromFile);
 });
 
