@@ -54,6 +54,8 @@ test('a continuous probe runs as one prober: the whole series reaches the journa
 
 test('a stop condition aborts at the sample that trips it and the fault is restored within the bound', async () => {
   const w = new FakeWorld(['a']);
+  // A restore that takes a second (five intervals): the series must go on through it.
+  w.restoreDelayMs = 1000;
   const spec = baseSpec({ continuous: [{ probe: 'up', every: '200ms', abortOnFail: true, failuresToAbort: 2 }], method: [pauseFault('10m')] });
   const j = await runWorkflow(h, w, 'experiment', [spec], async (id) => {
     await waitStatus(h, id, (st) => st.activeFaults.length === 1);
