@@ -15,6 +15,7 @@ export async function resolveTargets(ops: ContainerOps, input: ResolveTargetsInp
   if (target.fromProbe !== undefined) {
     throw new FaultlineError('InvalidScenario', `${describeTarget(target)}: the workflow must pick it with pickTargetByProbe first`, { retryable: false });
   }
+  if (input.scope === 'engine') return resolveOnEngine(ops, target);
   const matches = await findMatches(ops, project, target);
   if (matches.length > 0) return [...matches].sort((a, b) => a.name.localeCompare(b.name));
 
@@ -28,6 +29,28 @@ export async function resolveTargets(ops: ContainerOps, input: ResolveTargetsInp
     retryable: false,
     context: { project, target, services, containers: all.map((c) => c.name) },
     hint: 'check the target against the services of the stack (faultline validate lists them)',
+  });
+}
+
+/**
+ * No stack: a container name (exact) or labels across the engine. Faultline's own helpers and the
+ * Temporal server are found like anything else here and refused by the guardrails' built-in deny,
+ * which says so in the journal, rather than silently left out.
+ */
+async function resolveOnEngine(ops: ContainerOps, target: Target): Promise<ContainerRef[]> {
+  if (target.service !== undefined) {
+    throw new FaultlineError('InvalidScenario', `${describeTarget(target)}: a target by service needs a stack; without one, give "container" or "labels"`, { retryable: false });
+  }
+  // Input that skipped the schema must not turn "no labels" into "every container on the engine".
+  if (target.container === undefined && Object.keys(target.labels ?? {}).length === 0) {
+    throw new FaultlineError('InvalidScenario', `${describeTarget(target)}: give a container name or at least one label`, { retryable: false });
+  }
+  const matches = target.container !== undefined ? await ops.list({ name: target.container }) : await ops.list({ labels: target.labels });
+  if (matches.length > 0) return [...matches].sort((a, b) => a.name.localeCompare(b.name));
+  throw new FaultlineError('TargetNotFound', `no container on this Docker engine matches ${describeTarget(target)}`, {
+    retryable: false,
+    context: { target },
+    hint: 'the experiment has no stack, so targets are looked up across the engine: check the name with `docker ps -a` (or the labels with `docker ps --filter label=...`)',
   });
 }
 

@@ -149,6 +149,11 @@ export interface PickTargetResult {
 export interface ResolveTargetsInput {
   project: string;
   target: Target;
+  /**
+   * `engine`: the experiment has no stack, so the target (by container name or labels) is looked
+   * up across the whole Docker engine instead of within the project.
+   */
+  scope?: 'engine';
 }
 
 export type RollbackAction = 'container-start' | 'container-unpause' | 'container-restart';

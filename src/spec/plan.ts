@@ -43,7 +43,7 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
     out.push('', title, ...(lines.length ? lines.map((l) => `  ${l}`) : [`  ${empty}`]));
   };
 
-  section('stack', stackLines(exp, opts), "none: targets are only looked up in the run's own stack, so faults will find no container");
+  section('stack', stackLines(exp, opts), 'none: fault targets are looked up across the Docker engine by container name or labels');
   if (exp.stack?.compose !== undefined && opts.binds) section('bind mounts (host folder → container, each shared with the container)', bindLines(opts.binds), 'none');
   section(
     'probes',

@@ -95,7 +95,10 @@ async function runFault(ctx: MethodContext, step: FaultStep, path: string): Prom
   const declared = faultTarget(fault);
   const { target, chosenBy } = declared ? await concreteTarget(ctx, declared) : { target: undefined, chosenBy: undefined };
   const candidates = target
-    ? await quick.resolveTargets.executeWithOptions(summary(`resolve targets: ${description}`), [{ project: ctx.project, target }])
+    ? await quick.resolveTargets.executeWithOptions(summary(`resolve targets: ${description}`), [
+        // No stack: by container name or labels across the engine (input unchanged for stacks, so their histories replay).
+        { project: ctx.project, target, ...(ctx.exp.stack ? {} : { scope: 'engine' as const }) },
+      ])
     : [HOST_TARGET];
   const targets = target ? selectTargets(candidates, target.mode, Math.random, describeTarget(target)) : candidates;
   const faultId = `${workflowInfo().workflowId}/${path}`;

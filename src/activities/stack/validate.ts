@@ -100,7 +100,12 @@ function checkTarget(ctx: Ctx, t: Target, path: string, faultTarget = false): vo
   }
   if (ctx.attached) return;
   const field = t.service !== undefined ? 'service' : t.container !== undefined ? 'container' : 'labels';
-  if (!ctx.model) return void ctx.problems.push(`${path}.${field}: a target ${NO_STACK}`);
+  if (!ctx.model) {
+    // No stack: a fault may still pick containers across the engine, by container name or labels.
+    if (faultTarget && field !== 'service') return;
+    const instead = faultTarget ? '; without one, select containers across the Docker engine by "container" name or "labels"' : '';
+    return void ctx.problems.push(`${path}.${field}: a target${field === 'service' ? ' by service' : ''} ${NO_STACK}${instead}`);
+  }
   const services = Object.entries(ctx.selected);
   if (t.service !== undefined && !ctx.selected[t.service]) {
     ctx.problems.push(`${path}.service: ${unknownService(ctx, t.service)}`);
@@ -115,7 +120,9 @@ function checkTarget(ctx: Ctx, t: Target, path: string, faultTarget = false): vo
 
 /** Services a fault names besides its target, e.g. network peers (the target's check covers "no stack"). */
 function checkReferences(ctx: Ctx, refs: ServiceRef[], path: string): void {
-  if (!ctx.model) return;
+  if (ctx.attached) return;
+  // Services are a stack's: a fault on a container found across the engine cannot name peers by service.
+  if (!ctx.model) return refs.forEach((r) => ctx.problems.push(`${path}.${r.path}: a service ${NO_STACK}`));
   for (const r of refs) if (!ctx.selected[r.service]) ctx.problems.push(`${path}.${r.path}: ${unknownService(ctx, r.service)}`);
 }
 

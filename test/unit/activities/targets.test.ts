@@ -50,3 +50,24 @@ describe('resolveTargets', () => {
     expect(err.message).toContain('project nope has no containers');
   });
 });
+
+describe('resolveTargets without a stack (scope engine)', () => {
+  const onEngine = (ops: FakeContainerOps, target: unknown) => resolveTargets(ops, { project: 'fl-run', target: Target.parse(target), scope: 'engine' });
+
+  it('by exact container name or by labels, across every project', async () => {
+    expect((await onEngine(world(), { container: 'other-nats-1' })).map((c) => c.name)).toEqual(['other-nats-1']);
+    expect((await onEngine(world(), { labels: { role: 'leader' } })).map((c) => c.name)).toEqual(['p1-nats-1']);
+    // No prefix guessing without a project: a short name matches nothing.
+    await expect(onEngine(world(), { container: 'nats-1' })).rejects.toMatchObject({ code: 'TargetNotFound' });
+  });
+
+  it('a service needs a stack; no labels never means every container', async () => {
+    await expect(onEngine(world(), { service: 'nats' })).rejects.toMatchObject({ code: 'InvalidScenario' });
+    const noLabels = resolveTargets(world(), { project: 'fl-run', target: { labels: {}, mode: 'all' } as unknown as Target, scope: 'engine' });
+    await expect(noLabels).rejects.toMatchObject({ code: 'InvalidScenario' });
+  });
+
+  it('negative control: the same name within a project scope is not found there', async () => {
+    await expect(resolve(world(), { container: 'other-nats-1' })).rejects.toMatchObject({ code: 'TargetNotFound' });
+  });
+});

@@ -100,7 +100,7 @@ describe('renderPlan', () => {
       rollbacks: [{ action: 'container-start', target: { container: 'w' } }],
     });
     const text = renderPlan(exp);
-    expect(section(text, 'stack')).toEqual(["  none: targets are only looked up in the run's own stack, so faults will find no container"]);
+    expect(section(text, 'stack')).toEqual(['  none: fault targets are looked up across the Docker engine by container name or labels']);
     expect(text).toContain('[0] fault kill container w with SIGKILL');
     expect(text).toContain('[1] wait 1m30s');
     expect(section(text, 'rollbacks')).toEqual(['  1. container-start container w', '  skipped: rollbacks only run when the experiment has a stack']);

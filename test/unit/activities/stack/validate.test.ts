@@ -108,7 +108,24 @@ describe('validateAgainstStack', () => {
     });
     expect(validateAgainstStack(exp, undefined, [])).toEqual([
       'steadyState[0].probe.service: a service endpoint needs a stack, and this experiment has no "stack" section; give "host" and "port" instead',
-      'method[0].fault.target.service: a target needs a stack, and this experiment has no "stack" section',
+      'method[0].fault.target.service: a target by service needs a stack, and this experiment has no "stack" section; without one, select containers across the Docker engine by "container" name or "labels"',
+    ]);
+  });
+
+  it('without a stack, fault targets by container name or labels are accepted; service peers and container probes are not', () => {
+    const exp = parseExperiment({
+      name: 'v',
+      hypothesis: 'h',
+      steadyState: [{ probe: { kind: 'container', target: { container: 'web' } } }],
+      method: [
+        kill({ container: 'my-web' }),
+        kill({ labels: { app: 'web' } }),
+        { fault: { kind: 'network-partition', target: { container: 'my-web' }, peers: ['db'] }, duration: '1s' },
+      ],
+    });
+    expect(validateAgainstStack(exp, undefined, [])).toEqual([
+      'steadyState[0].probe.target.container: a target needs a stack, and this experiment has no "stack" section',
+      'method[2].fault.peers[0]: a service needs a stack, and this experiment has no "stack" section',
     ]);
   });
 });
