@@ -72,7 +72,7 @@ export function renderPlan(exp: Experiment, opts: PlanOptions = {}): string {
   if (rollbacks.length && !exp.stack) rollbacks.push('skipped: rollbacks only run when the experiment has a stack');
   section('rollbacks (after the restores, whatever happened)', rollbacks);
   section('checks (after the restores, if the method ran)', checkLines(exp));
-  const end = exp.stack?.attach ? 'attached stack left running' : exp.stack?.keep ? 'stack kept running' : 'stack teardown';
+  const end = !exp.stack ? 'no stack to tear down: the containers found are left as they were' : exp.stack.attach ? 'attached stack left running' : exp.stack.keep ? 'stack kept running' : 'stack teardown';
   out.push('', `then: residue scan of every fault, journal and artifacts, ${end}`);
   return out.join('\n') + '\n';
 }
