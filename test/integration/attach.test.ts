@@ -201,25 +201,6 @@ test('faultline plan and validate accept an attached stack and plan lists its co
   expect(both.stderr + both.stdout).toContain('stack.attach');
 }, 120_000);
 
-test('attaching to a project that is not running, or does not exist, is refused clearly', async () => {
-  expect((await failure(attachStack(docker, `${stack.project}-nope`))).code).toBe('StackNotFound');
-  await exec('docker', ['stop', '-t', '1', `${stack.project}_worker_1`, `${stack.project}_nats_1`]);
-  const err = await failure(attachStack(docker, stack.project));
-  expect(err.code).toBe('StackNotRunning');
-  expect(err.retryable).toBe(false);
-  expect(err.message).toContain(`${stack.project}_nats_1 exited`);
-  // And through the workflow: the run errors, and still touches nothing (both stay stopped, none removed).
-  const journal = await run({
-    name: 'attach-stopped',
-    hypothesis: 'an attach to a stopped stack is refused',
-    stack: { attach: { project: stack.project } },
-    method: [{ fault: { kind: 'container-pause', target: { service: 'nats' } }, duration: '1s' }],
-  });
-  expect(journal.outcome).toBe('error');
-  expect(journal.reasons.join('\n')).toContain('has no running container');
-  expect((await projectState(docker, stack.project)).map((c) => c.state)).toEqual(['exited', 'exited']);
-}, 120_000);
-
 test('guardrail: without chaos enabled at the worker, a fault on the attached stack is refused and nothing is touched', async () => {
   const queue = `${taskQueue}-off`;
   const strict = await createWorker({
@@ -249,3 +230,22 @@ test('guardrail: without chaos enabled at the worker, a fault on the attached st
     await strictRun.catch(() => undefined);
   }
 });
+
+test('attaching to a project that is not running, or does not exist, is refused clearly', async () => {
+  expect((await failure(attachStack(docker, `${stack.project}-nope`))).code).toBe('StackNotFound');
+  await exec('docker', ['stop', '-t', '1', `${stack.project}_worker_1`, `${stack.project}_nats_1`]);
+  const err = await failure(attachStack(docker, stack.project));
+  expect(err.code).toBe('StackNotRunning');
+  expect(err.retryable).toBe(false);
+  expect(err.message).toContain(`${stack.project}_nats_1 exited`);
+  // And through the workflow: the run errors, and still touches nothing (both stay stopped, none removed).
+  const journal = await run({
+    name: 'attach-stopped',
+    hypothesis: 'an attach to a stopped stack is refused',
+    stack: { attach: { project: stack.project } },
+    method: [{ fault: { kind: 'container-pause', target: { service: 'nats' } }, duration: '1s' }],
+  });
+  expect(journal.outcome).toBe('error');
+  expect(journal.reasons.join('\n')).toContain('has no running container');
+  expect((await projectState(docker, stack.project)).map((c) => c.state)).toEqual(['exited', 'exited']);
+}, 120_000);
