@@ -40,7 +40,8 @@ writeFileSync(
     deploy: { replicas: 2 }
 `,
 );
-const stack = { compose, project, keep: true };
+// Every run shares the stack this file starts (it has no owner run), and keeps it for the next.
+const stack = { compose, project, keep: true, share: true };
 
 beforeAll(async () => {
   installRuntime('ERROR');

@@ -3,6 +3,7 @@ import type { StackOwner } from '../types';
 import { projectFilter } from './docker-spec';
 import { ownedBy } from './owner';
 import { ignoreGone } from './resources';
+import { statusOf } from '../docker/status';
 
 /**
  * Removes everything labelled with the project: containers (with their anonymous volumes), then
@@ -37,13 +38,7 @@ export async function stackDown(docker: Docker, project: string, owner?: StackOw
 
   for (const n of await docker.listNetworks({ filters })) {
     if (!mine(n.Labels, n.Name)) continue;
-    const net = docker.getNetwork(n.Id);
-    // A container of another project still attached would block removal; cut it loose.
-    const info = await ignoreGone(net.inspect());
-    for (const id of Object.keys(info?.Containers ?? {})) {
-      await ignoreGone(net.disconnect({ Container: id, Force: true }));
-    }
-    if (await gone(net.remove())) removed.push(n.Name);
+    if (await removeNetwork(docker.getNetwork(n.Id))) removed.push(n.Name);
   }
 
   const { Volumes } = await docker.listVolumes({ filters });
@@ -53,6 +48,29 @@ export async function stackDown(docker: Docker, project: string, owner?: StackOw
   }
   // `left` only with an owner: what another run owns and this teardown therefore kept.
   return { removed: removed.sort(), ...(owner ? { left: left.sort() } : {}) };
+}
+
+/**
+ * A container of another project still attached would block removal, so it is cut loose first. And
+ * right after many containers were removed at once, the engine can still hold some of their
+ * endpoints for a moment ("has active endpoints", 403): the removal is tried again for a few
+ * seconds before that is an error (seen at 200 containers).
+ */
+async function removeNetwork(net: Docker.Network, attempts = 20, waitMs = 250): Promise<boolean> {
+  for (let i = 1; ; i++) {
+    const info = await ignoreGone(net.inspect());
+    if (!info) return false;
+    // A stale endpoint is listed by an endpoint id the engine may only accept by its name.
+    for (const [id, ep] of Object.entries(info.Containers ?? {})) {
+      await ignoreGone(net.disconnect({ Container: id, Force: true })).catch(() => ep.Name && ignoreGone(net.disconnect({ Container: ep.Name, Force: true })));
+    }
+    try {
+      return await gone(net.remove());
+    } catch (err) {
+      if (i >= attempts || statusOf(err) !== 403) throw err;
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
 }
 
 /** `true` when this call removed it; a concurrent removal (404 or 409) counts as already gone. */
