@@ -18,6 +18,9 @@ import { statusQuery } from '../../src/workflows/messages';
 import { docker, experiment, helpersOf, removeHelpersOf, targetState } from '../helpers/safety';
 import { until } from '../helpers/until';
 import { type TestTemporal, startTestTemporal } from '../helpers/temporal';
+
+/** Two runs on one stack: each declares it shares it (stacks have owners; leases are what this file is about). */
+const shared = (e: ExperimentInput): ExperimentInput => ({ ...e, stack: { ...e.stack!, share: true } });
 import { type WorkerProcess, spawnWorker } from '../helpers/worker-process';
 
 let t: TestTemporal;
@@ -67,9 +70,9 @@ const injected = (h: WorkflowHandle) =>
 
 test('onBusy fail: the second run does not inject and names the holder', async () => {
   const project = newProject('lease-a');
-  const first = await start(experiment(project, [{ fault: pause, duration: '6s' }]), 'holder');
+  const first = await start(shared(experiment(project, [{ fault: pause, duration: '6s' }])), 'holder');
   await injected(first);
-  const second = await start(experiment(project, [{ fault: pause, duration: '2s' }], { lease: { onBusy: 'fail' } }), 'intruder');
+  const second = await start(shared(experiment(project, [{ fault: pause, duration: '2s' }], { lease: { onBusy: 'fail' } })), 'intruder');
   const j2 = (await second.result()) as Journal;
   expect(j2.outcome).toBe('error');
   expect(j2.faults).toEqual([]);
@@ -86,9 +89,9 @@ test('onBusy fail: the second run does not inject and names the holder', async (
 
 test('onBusy wait: the second run injects only after the first restored and released', async () => {
   const project = newProject('lease-b');
-  const first = await start(experiment(project, [{ fault: pause, duration: '4s' }]), 'first');
+  const first = await start(shared(experiment(project, [{ fault: pause, duration: '4s' }])), 'first');
   await injected(first);
-  const second = await start(experiment(project, [{ fault: pause, duration: '1s' }], { lease: { onBusy: 'wait', timeout: '60s' } }), 'second');
+  const second = await start(shared(experiment(project, [{ fault: pause, duration: '1s' }], { lease: { onBusy: 'wait', timeout: '60s' } })), 'second');
   const [j1, j2] = (await Promise.all([first.result(), second.result()])) as [Journal, Journal];
   expect([j1.outcome, j2.outcome]).toEqual(['passed', 'passed']);
   expect(j2.faults[0].injectedAt).toBeGreaterThanOrEqual(j1.faults[0].restoredAt ?? Infinity);
@@ -97,11 +100,11 @@ test('onBusy wait: the second run injects only after the first restored and rele
 
 test("a dead run's lease does not block forever: it expires with the fault's TTL", async () => {
   const project = newProject('lease-c');
-  const dead = await start(experiment(project, [{ fault: pause, duration: '2s' }], { grace: '1s' }), 'dead');
+  const dead = await start(shared(experiment(project, [{ fault: pause, duration: '2s' }], { grace: '1s' })), 'dead');
   await injected(dead);
   const lease = await until('the lease', async () => (await helpersOf(dead.workflowId)).find((h) => h.kind === 'lease'));
   await dead.terminate('test: a run that dies holding a lease');
-  const next = await start(experiment(project, [{ fault: pause, duration: '1s' }], { lease: { onBusy: 'wait', timeout: '60s' } }), 'next');
+  const next = await start(shared(experiment(project, [{ fault: pause, duration: '1s' }], { lease: { onBusy: 'wait', timeout: '60s' } })), 'next');
   const j = (await next.result()) as Journal;
   expect(j.outcome).toBe('passed');
   // It waited for the expiry (the dead run's TTL), not less: the lease held while it was valid.
@@ -111,7 +114,7 @@ test("a dead run's lease does not block forever: it expires with the fault's TTL
 
 test('residue scan: a leftover reverter or other Faultline helper of the run makes the outcome dirty', async () => {
   const project = newProject('residue');
-  const handle = await start(experiment(project, [{ fault: pause, duration: '1s' }, { wait: '3s' }]), 'dirty');
+  const handle = await start(shared(experiment(project, [{ fault: pause, duration: '1s' }, { wait: '3s' }])), 'dirty');
   await injected(handle);
   // Helpers nobody will remove, labelled like Faultline's own: a reverter of a fault that was never
   // restored, and some other helper. The scan must report both.
