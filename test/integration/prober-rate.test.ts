@@ -45,7 +45,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a 250 ms probe over a 3 s window samples at least 9 times, and the run stays under 100 history events', async () => {
+test('a 250 ms probe over a 3 s window samples at least 9 times, and adds a constant few history events, not ones per sample', async () => {
   const exp: ExperimentInput = {
     name: 'prober-rate',
     hypothesis: 'the listener keeps accepting',
@@ -66,7 +66,14 @@ test('a 250 ms probe over a 3 s window samples at least 9 times, and the run sta
     // This host process and its restart, and the listener's port for the probe.
     policy: withHostPorts({ ...DEFAULT_POLICY, hostFaults: { enabled: true, processes: [name], restarts: { sleeper: [bin, '300'] } } }, [port]),
   });
-  const journal = (await worker.runUntil(t.client.workflow.execute('experiment', { taskQueue, workflowId: taskQueue, args: [exp] }))) as Journal;
+  // The same run without the continuous probe, on the same worker: what everything else costs.
+  const baselineId = `${taskQueue}-baseline`;
+  const [journal, baseline] = await worker.runUntil(async () => {
+    const j = (await t.client.workflow.execute('experiment', { taskQueue, workflowId: taskQueue, args: [exp] })) as Journal;
+    await until('the restored host process', async () => ((await hostOps.find({ name })).length > 0 ? true : undefined), { timeoutMs: 10_000, everyMs: 100 });
+    const b = (await t.client.workflow.execute('experiment', { taskQueue, workflowId: baselineId, args: [{ ...exp, continuous: [] }] })) as Journal;
+    return [j, b] as const;
+  });
 
   expect(journal.outcome).toBe('passed');
   const series = journal.continuous[0];
@@ -81,8 +88,14 @@ test('a 250 ms probe over a 3 s window samples at least 9 times, and the run sta
 
   const history = await t.client.workflow.getHandle(taskQueue).fetchHistory();
   const events = history.events ?? [];
-  // The old path: about ten events per sample (activity scheduled/started/completed, a timer, workflow tasks).
-  expect(events.length).toBeLessThan(100);
+  expect(baseline.outcome).toBe('passed');
+  const baselineEvents = (await t.client.workflow.getHandle(baselineId).fetchHistory()).events ?? [];
+  // The old path cost about ten events per sample (an activity's three, a timer's two, workflow
+  // tasks); the prober costs a constant few (its activity, the stop and read-back), whatever the count.
+  const added = events.length - baselineEvents.length;
+  expect(series.total).toBeGreaterThanOrEqual(12);
+  expect(added).toBeLessThanOrEqual(20);
+  expect(added).toBeLessThan(series.total!);
   const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
   expect(scheduled.filter((n) => n === 'runProber')).toHaveLength(1);
   expect(scheduled.filter((n) => n === 'runProbe')).toHaveLength(1);
