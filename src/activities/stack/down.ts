@@ -4,6 +4,7 @@ import { projectFilter } from './docker-spec';
 import { ownedBy } from './owner';
 import { ignoreGone } from './resources';
 import { statusOf } from '../docker/status';
+import { fanOutFromEnv, mapBounded } from '../bounded';
 
 /**
  * Removes everything labelled with the project: containers (with their anonymous volumes), then
@@ -28,13 +29,12 @@ export async function stackDown(docker: Docker, project: string, owner?: StackOw
   };
 
   const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(
-    containers.map(async (c) => {
-      const name = (c.Names[0] ?? c.Id).replace(/^\//, '');
-      if (!mine(c.Labels, name)) return;
-      if (await gone(docker.getContainer(c.Id).remove({ force: true, v: true }))) removed.push(name);
-    }),
-  );
+  // Bounded: hundreds of removals at once left the engine holding endpoints of removed containers.
+  await mapBounded(containers, fanOutFromEnv(), async (c) => {
+    const name = (c.Names[0] ?? c.Id).replace(/^\//, '');
+    if (!mine(c.Labels, name)) return;
+    if (await gone(docker.getContainer(c.Id).remove({ force: true, v: true }))) removed.push(name);
+  });
 
   for (const n of await docker.listNetworks({ filters })) {
     if (!mine(n.Labels, n.Name)) continue;
@@ -62,7 +62,9 @@ async function removeNetwork(net: Docker.Network, attempts = 20, waitMs = 250): 
     if (!info) return false;
     // A stale endpoint is listed by an endpoint id the engine may only accept by its name.
     for (const [id, ep] of Object.entries(info.Containers ?? {})) {
-      await ignoreGone(net.disconnect({ Container: id, Force: true })).catch(() => ep.Name && ignoreGone(net.disconnect({ Container: ep.Name, Force: true })));
+      // By id, then by name: for a stale endpoint the engine answers "not connected" to the id.
+      await ignoreGone(net.disconnect({ Container: id, Force: true })).catch(() => undefined);
+      if (ep.Name) await ignoreGone(net.disconnect({ Container: ep.Name, Force: true })).catch(() => undefined);
     }
     try {
       return await gone(net.remove());
