@@ -1,19 +1,11 @@
-import { ValidationError } from '../../../../src/errors';
 import { parseCompose } from '../../../../src/spec/compose';
 import { repoPath } from '../../../helpers/paths';
+import { validationProblems } from '../../../helpers/problems';
 
 const DIR = repoPath('test/fixtures/compose/build');
 const parse = (services: string) => parseCompose(`services:\n${services}`, 'test.yml', DIR, {});
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
-}
+const problemsOf = validationProblems;
 
 describe('compose build (parsing)', () => {
   it('reads the string and long forms with compose defaults', () => {

@@ -1,21 +1,12 @@
 import { join } from 'node:path';
-import { ValidationError } from '../../../../src/errors';
 import { type ComposeModel, loadComposeFile, parseCompose, selectServices, servicesStartOrder } from '../../../../src/spec/compose';
 import { repoPath } from '../../../helpers/paths';
+import { validationProblems } from '../../../helpers/problems';
 
 const FIXTURES = repoPath('test/fixtures/compose');
 const parse = (text: string): ComposeModel => parseCompose(text, 'test.yml', '/base');
 
-/** The problems a parse reports, or a failure when it reports none. */
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
-}
+const problemsOf = validationProblems;
 const service = (body: string) => `services:\n  s:\n    image: x\n${body.replace(/^/gm, '    ')}\n`;
 
 describe('parseCompose: the supported subset', () => {

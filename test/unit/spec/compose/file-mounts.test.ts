@@ -1,19 +1,11 @@
 import { join } from 'node:path';
-import { ValidationError } from '../../../../src/errors';
 import { loadComposeFile, parseCompose } from '../../../../src/spec/compose';
 import { repoPath } from '../../../helpers/paths';
+import { validationProblems } from '../../../helpers/problems';
 
 const DIR = repoPath('test/fixtures/compose/files');
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
-}
+const problemsOf = validationProblems;
 /** A compose file read as if it sat in the files fixture folder. */
 const inFixture = (text: string) => parseCompose(text, 'test.yml', DIR, {});
 const withService = (top: string, refs: string) =>

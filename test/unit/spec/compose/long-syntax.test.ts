@@ -1,18 +1,10 @@
-import { ValidationError } from '../../../../src/errors';
 import { parseCompose } from '../../../../src/spec/compose';
+import { validationProblems } from '../../../helpers/problems';
 
 const parse = (body: string, top = '') =>
   parseCompose(`${top}services:\n  s:\n    image: x\n${body.replace(/^/gm, '    ')}\n`, 'test.yml', '/base', {});
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
-}
+const problemsOf = validationProblems;
 
 describe('long syntax of ports and volumes', () => {
   it('reads long ports like their short forms, on 127.0.0.1', () => {
