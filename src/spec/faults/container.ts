@@ -26,6 +26,8 @@ export const CONTAINER_KILL = declareFault({
     breaks: 'sends `signal` (default `SIGKILL`) to the main process, usually ending it',
     undoneBy: 'starting the container if it is not running; `SIGCONT` after a stop-type signal',
     host: DOCKER_ONLY,
+    keys: '`signal` (default `SIGKILL`); stop-type signals (`SIGSTOP`, `SIGTSTP`, ...) are undone with `SIGCONT`',
+    residue: 'container not running',
   },
 });
 
@@ -39,6 +41,8 @@ export const CONTAINER_STOP = declareFault({
     breaks: 'SIGTERM, then SIGKILL after `grace` (default `10s`)',
     undoneBy: 'starting it, waiting until Docker reports it running',
     host: DOCKER_ONLY,
+    keys: '`grace` (default `10s`)',
+    residue: 'container not running',
   },
 });
 
@@ -52,6 +56,8 @@ export const CONTAINER_RESTART = declareFault({
     breaks: 'restarts it (grace default `0s`), dropping its in-memory state',
     undoneBy: 'nothing to revert; restore makes sure it runs again',
     host: DOCKER_ONLY,
+    keys: '`grace` (default `0s`)',
+    residue: 'container not running',
   },
 });
 
@@ -65,6 +71,8 @@ export const CONTAINER_PAUSE = declareFault({
     breaks: 'freezes every process (cgroup freezer); connections stay open, silent',
     undoneBy: 'unpausing it',
     host: DOCKER_ONLY,
+    keys: 'none',
+    residue: 'container paused',
   },
 });
 

@@ -41,6 +41,10 @@ export interface FaultDocs {
   host: string;
   /** What the fault acts on, when the target shape alone does not say it (e.g. the Toxiproxy container). */
   target?: string;
+  /** The keys the kind takes besides `kind` and `target`, with their defaults (a family section may describe them instead). */
+  keys?: string;
+  /** What is left if the fault is never undone, as the residue scan reports it. */
+  residue?: string;
 }
 
 /** A declaration seen through the spec type it describes; what readers of the registry use. */

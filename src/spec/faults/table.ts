@@ -1,6 +1,6 @@
 /**
  * The fault table of docs/faults.md, generated from the kind declarations: one row per kind with
- * what it breaks, its target, how it is undone, whether it has a dead-man switch and what it needs
+ * what it breaks, its keys, its target, its residue, how it is undone, whether it has a dead-man switch and what it needs
  * from the host. `npm run docs` writes it between the markers; a unit test fails when it is stale.
  */
 import { FAULT_DECLARATION_LIST } from './index';
@@ -16,9 +16,15 @@ export function faultTable(): string {
   const rows = FAULT_DECLARATION_LIST.map((d) => {
     const target = d.docs.target ?? (d.target.on === 'host' ? "the worker's host (no `target`)" : 'the containers `target` selects');
     const deadMan = d.capabilities.selfRevert ? 'yes' : 'no';
-    return `| \`${d.kind}\` | ${[d.docs.breaks, target, d.docs.undoneBy, deadMan, d.docs.host].map(cell).join(' | ')} |`;
+    const keys = d.docs.keys ?? 'see its section below';
+    const residue = d.docs.residue ?? 'see its section below';
+    return `| \`${d.kind}\` | ${[d.docs.breaks, keys, target, d.docs.undoneBy, residue, deadMan, d.docs.host].map(cell).join(' | ')} |`;
   });
-  return ['| kind | breaks | target | undone by | dead-man switch | needs from the host |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| kind | breaks | keys | target | undone by | residue if not undone | dead-man switch | needs from the host |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 /** `markdown` with the text between the markers replaced by the current table. */
