@@ -17,26 +17,15 @@ import {
   type WorkloadKind,
   WorkloadSpec,
 } from '../../../src/spec';
+import { FAULT_CASES } from '../activities/faults/contract';
 
 /**
  * The kind lists, the schema maps and the discriminated unions must name the same kinds: the driver
  * and probe registries are typed against the lists, validation runs through the unions. Typing the
  * minimal examples as Record<Kind, ...> makes a new kind without an example fail to compile.
  */
-const MINIMAL_FAULTS: Record<FaultKind, object> = {
-  'container-kill': { target: { service: 'web' } },
-  'container-stop': { target: { service: 'web' } },
-  'container-restart': { target: { service: 'web' } },
-  'container-pause': { target: { service: 'web' } },
-  'network-partition': { target: { service: 'web' }, peers: ['db'] },
-  'network-loss': { target: { service: 'web' }, probability: 0.1 },
-  'network-latency': { target: { service: 'toxiproxy' }, proxy: 'db', latency: '100ms' },
-  'network-bandwidth': { target: { service: 'toxiproxy' }, proxy: 'db', rate: 64 },
-  'network-timeout': { target: { service: 'toxiproxy' }, proxy: 'db' },
-  'network-reset': { target: { service: 'toxiproxy' }, proxy: 'db' },
-  'membership-surge': { target: { service: 'nats-a1' } },
-  'process-kill': { process: { name: 'nginx' } },
-};
+// The fault kinds' minimal specs are the driver contract suite's cases, so a new kind adds one test line, there.
+const MINIMAL_FAULTS: Record<FaultKind, object> = Object.fromEntries(Object.entries(FAULT_CASES).map(([k, c]) => [k, c.spec])) as Record<FaultKind, object>;
 const MINIMAL_PROBES: Record<ProbeKind, object> = {
   http: { url: 'http://127.0.0.1:8080/' },
   tcp: { port: 8080 },

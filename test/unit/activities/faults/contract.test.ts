@@ -1,30 +1,14 @@
 /**
  * The driver contract over every entry of the fault registry: inject twice, restore twice, restore
  * without inject, verify after restore, two faults on one target, and the self-revert the kind
- * declares. A kind added to the registry without a case here fails to compile; the negative
+ * declares. A kind added to the registry without a case in FAULT_CASES (./contract.ts) fails to compile; the negative
  * controls show that the checks catch a broken driver.
  */
 import type { FaultKind } from '../../../../src/spec/faults';
 import { fakeWorld } from '../../fakes/world';
-import { type KindCase, contractViolations, hostTarget } from './contract';
+import { FAULT_CASES as CASES, type KindCase, contractViolations, hostTarget } from './contract';
 
 const web = { target: { service: 'web' } };
-const proxy = { target: { service: 'toxiproxy' }, proxy: 'db' };
-
-const CASES: Record<FaultKind, KindCase> = {
-  'container-kill': { spec: web, targets: (w) => w.refs.web, independent: false },
-  'container-stop': { spec: web, targets: (w) => w.refs.web, independent: false },
-  'container-restart': { spec: web, targets: (w) => w.refs.web, independent: false, invisible: true },
-  'container-pause': { spec: web, targets: (w) => w.refs.web, independent: false },
-  'network-partition': { spec: { ...web, peers: ['db'] }, targets: (w) => w.refs.web, independent: true },
-  'network-loss': { spec: { ...web, probability: 0.3, ports: [4222] }, targets: (w) => w.refs.web, independent: true },
-  'network-latency': { spec: { ...proxy, latency: '200ms' }, targets: (w) => [w.refs.toxiproxy], independent: true },
-  'network-bandwidth': { spec: { ...proxy, rate: 64 }, targets: (w) => [w.refs.toxiproxy], independent: true },
-  'network-timeout': { spec: proxy, targets: (w) => [w.refs.toxiproxy], independent: true },
-  'network-reset': { spec: proxy, targets: (w) => [w.refs.toxiproxy], independent: true },
-  'membership-surge': { spec: { ...web, count: 2 }, targets: (w) => w.refs.web, independent: true },
-  'process-kill': { spec: { process: { name: 'worker' }, restart: 'worker' }, targets: hostTarget, independent: false },
-};
 
 /** The kinds as the registry has them, so the suite follows the registry rather than a list of its own. */
 const registered = async (): Promise<FaultKind[]> => {

@@ -128,3 +128,25 @@ export async function contractViolations(kind: FaultKind, c: KindCase, tamper?: 
 }
 
 export const hostTarget = (): ContainerRef[] => [HOST_TARGET];
+
+const web = { target: { service: 'web' } };
+const proxy = { target: { service: 'toxiproxy' }, proxy: 'db' };
+
+/**
+ * One case per registered kind: a minimal spec of it and the targets it acts on. The only test line a
+ * new kind needs; the spec registry test (test/unit/spec/registry.test.ts) parses the same specs.
+ */
+export const FAULT_CASES: Record<FaultKind, KindCase> = {
+  'container-kill': { spec: web, targets: (w) => w.refs.web, independent: false },
+  'container-stop': { spec: web, targets: (w) => w.refs.web, independent: false },
+  'container-restart': { spec: web, targets: (w) => w.refs.web, independent: false, invisible: true },
+  'container-pause': { spec: web, targets: (w) => w.refs.web, independent: false },
+  'network-partition': { spec: { ...web, peers: ['db'] }, targets: (w) => w.refs.web, independent: true },
+  'network-loss': { spec: { ...web, probability: 0.3, ports: [4222] }, targets: (w) => w.refs.web, independent: true },
+  'network-latency': { spec: { ...proxy, latency: '200ms' }, targets: (w) => [w.refs.toxiproxy], independent: true },
+  'network-bandwidth': { spec: { ...proxy, rate: 64 }, targets: (w) => [w.refs.toxiproxy], independent: true },
+  'network-timeout': { spec: proxy, targets: (w) => [w.refs.toxiproxy], independent: true },
+  'network-reset': { spec: proxy, targets: (w) => [w.refs.toxiproxy], independent: true },
+  'membership-surge': { spec: { ...web, count: 2 }, targets: (w) => w.refs.web, independent: true },
+  'process-kill': { spec: { process: { name: 'worker' }, restart: 'worker' }, targets: hostTarget, independent: false },
+};
